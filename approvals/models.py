@@ -1,0 +1,1 @@
+"""Models of approvals: filled by later issues (see DESIGN.md)."""

@@ -1,0 +1,74 @@
+"""The shared cast of test actors, one fixture per role (see CONVENTIONS.md)."""
+
+import pytest
+
+from portal import roles, workdays
+from portal.tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    """Hash passwords quickly and give each test a fresh cache and calendar."""
+    from django.core.cache import cache
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    workdays.invalidate()
+    yield
+    cache.clear()
+    workdays.invalidate()
+
+
+@pytest.fixture
+def construction_department(db):
+    return factories.department("zjj", "市住房和城乡建设局")
+
+
+@pytest.fixture
+def market_department(db):
+    return factories.department("scjg", "市市场监督管理局")
+
+
+@pytest.fixture
+def citizen(db):
+    return factories.citizen("alice", "张爱丽")
+
+
+@pytest.fixture
+def other_citizen(db):
+    return factories.citizen("bob", "李博")
+
+
+@pytest.fixture
+def enterprise(db):
+    return factories.enterprise("acme")
+
+
+@pytest.fixture
+def clerk(db):
+    return factories.staff("clerk", roles.CLERK)
+
+
+@pytest.fixture
+def reviewer(construction_department):
+    return factories.staff("reviewer", roles.REVIEWER, construction_department)
+
+
+@pytest.fixture
+def other_reviewer(market_department):
+    return factories.staff("reviewer2", roles.REVIEWER, market_department)
+
+
+@pytest.fixture
+def print_operator(db):
+    return factories.staff("printer", roles.PRINT_OPERATOR)
+
+
+@pytest.fixture
+def supervisor(db):
+    return factories.staff("supervisor", roles.SUPERVISOR)
+
+
+@pytest.fixture
+def administrator(db):
+    return factories.staff("administrator", roles.ADMINISTRATOR)

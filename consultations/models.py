@@ -1,0 +1,1 @@
+"""Models of consultations: filled by later issues (see DESIGN.md)."""

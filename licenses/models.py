@@ -1,0 +1,1 @@
+"""Models of licenses: filled by later issues (see DESIGN.md)."""

@@ -1,0 +1,30 @@
+"""Template context shared by every page."""
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# The main navigation. An entry appears once the issue that builds its page has added
+# the URL, so the menu never links to a page that does not exist yet.
+NAVIGATION = [
+    ("catalogue", _("Service catalogue")),
+    ("track", _("Progress lookup")),
+    ("consultations", _("Consultation")),
+    ("appointments", _("Appointments")),
+    ("me", _("Personal centre")),
+]
+
+
+def _navigation():
+    items = []
+    for name, label in NAVIGATION:
+        try:
+            items.append({"name": name, "label": label, "url": reverse(name)})
+        except NoReverseMatch:
+            continue
+    return items
+
+
+def portal(request):
+    """Return the portal's name and navigation."""
+    return {"PORTAL_NAME": settings.PORTAL_NAME, "navigation": _navigation()}

@@ -1,0 +1,26 @@
+"""Masking of personal data shown where the full value is not needed."""
+
+
+def mask_id_number(value: str) -> str:
+    """Return an ID number or credit code with only its first 4 and last 4 characters shown."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
+
+
+def mask_mobile(value: str) -> str:
+    """Return a mobile number as 138****5678."""
+    if not value:
+        return ""
+    if len(value) < 7:
+        return "*" * len(value)
+    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+
+
+def mask_name(value: str) -> str:
+    """Return a person's name with all but the first character masked (张**)."""
+    if not value:
+        return ""
+    return value[0] + "*" * (len(value) - 1)

@@ -1,0 +1,162 @@
+"""Shared core records: users, departments, districts and the working-day calendar."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import masking
+from .validators import (
+    normalize_credit_code,
+    normalize_id_number,
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+)
+
+
+class Department(models.Model):
+    """A government department that owns approval items (e.g. 住房和城乡建设局)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    phone = models.CharField(_("service phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class District(models.Model):
+    """An administrative district of the city; items with no district are city-level."""
+
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=100)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """Create an administrator; superusers are staff accounts, not citizens."""
+        extra_fields.setdefault("kind", User.Kind.STAFF)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account: a citizen, an enterprise or a member of staff."""
+
+    class Kind(models.TextChoices):
+        CITIZEN = "citizen", _("Citizen")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        STAFF = "staff", _("Staff")
+
+    kind = models.CharField(_("account kind"), max_length=12, choices=Kind.choices, default=Kind.CITIZEN)
+    real_name = models.CharField(
+        _("real name"), max_length=50, blank=True, help_text=_("For an enterprise: the contact person.")
+    )
+    id_number = models.CharField(_("resident ID number"), max_length=18, blank=True, validators=[validate_id_number])
+    organization_name = models.CharField(_("enterprise name"), max_length=200, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    mobile = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[validate_mobile])
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("For reviewers: the department whose applications they may see."),
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~Q(id_number=""), name="portal_user_unique_id_number"
+            ),
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""), name="portal_user_unique_credit_code"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="citizen") | ~Q(id_number=""),
+                name="portal_user_citizen_has_id_number",
+                violation_error_message=_("A citizen account needs a resident ID number."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        """Return the name shown to others: the enterprise name or the person's name."""
+        if self.kind == self.Kind.ENTERPRISE and self.organization_name:
+            return self.organization_name
+        return self.real_name or self.get_full_name()
+
+    @property
+    def masked_id_number(self) -> str:
+        return masking.mask_id_number(self.id_number)
+
+    @property
+    def masked_credit_code(self) -> str:
+        return masking.mask_id_number(self.credit_code)
+
+    @property
+    def masked_mobile(self) -> str:
+        return masking.mask_mobile(self.mobile)
+
+    def clean(self):
+        super().clean()
+        self.id_number = normalize_id_number(self.id_number)
+        self.credit_code = normalize_credit_code(self.credit_code)
+        errors = {}
+        if self.kind == self.Kind.CITIZEN and not self.id_number:
+            errors["id_number"] = _("ID number: required for a citizen account.")
+        if self.kind == self.Kind.ENTERPRISE:
+            if not self.credit_code:
+                errors["credit_code"] = _("Unified social credit code: required for an enterprise account.")
+            if not self.organization_name:
+                errors["organization_name"] = _("Enterprise name: required for an enterprise account.")
+        if self.kind != self.Kind.STAFF and self.department_id:
+            errors["department"] = _("Department: only staff accounts belong to a department.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CalendarDay(models.Model):
+    """One day of the official working-day calendar (holidays and make-up working days)."""
+
+    date = models.DateField(_("date"), primary_key=True)
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}"

@@ -1,0 +1,29 @@
+"""Staff roles: Django groups with explicit permissions (created by migration portal 0002).
+
+Later apps add their own permissions to these groups in their own data migrations.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+CLERK = "窗口人员"
+REVIEWER = "审批人员"
+PRINT_OPERATOR = "制证中心"
+SUPERVISOR = "效能监察"
+ADMINISTRATOR = "系统管理员"
+
+ROLE_LABELS = {
+    CLERK: _("Window clerk"),
+    REVIEWER: _("Reviewer"),
+    PRINT_OPERATOR: _("Print operator"),
+    SUPERVISOR: _("Supervisor"),
+    ADMINISTRATOR: _("Administrator"),
+}
+
+ALL_ROLES = tuple(ROLE_LABELS)
+
+
+def user_roles(user) -> set[str]:
+    """Return the names of the staff roles a user holds."""
+    if not user.is_authenticated:
+        return set()
+    return {name for name in user.groups.values_list("name", flat=True) if name in ROLE_LABELS}

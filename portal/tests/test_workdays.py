@@ -1,0 +1,103 @@
+"""Working-day arithmetic over the official calendar loaded by migration."""
+
+import logging
+from datetime import date
+
+import pytest
+
+from portal import workdays
+from portal.models import CalendarDay
+
+D = date.fromisoformat
+
+ADD_CASES = [
+    # start, n, expected, why
+    ("2026-10-08", 0, "2026-10-08", "zero days is the start day"),
+    ("2026-10-08", 1, "2026-10-09", "the start day itself is not counted"),
+    ("2026-09-30", 1, "2026-10-08", "National Day 2026: 1-7 October are holidays"),
+    ("2026-09-30", 3, "2026-10-10", "National Day 2026: Saturday 10 October is a make-up working day"),
+    ("2026-09-24", 1, "2026-09-28", "Mid-Autumn 2026: 25-27 September are holidays"),
+    ("2026-09-18", 1, "2026-09-20", "Sunday 20 September 2026 is a make-up working day"),
+    ("2026-02-13", 1, "2026-02-14", "Spring Festival 2026: Saturday 14 February is a make-up working day"),
+    ("2026-02-14", 1, "2026-02-24", "Spring Festival 2026: 15-23 February are holidays"),
+    ("2026-02-27", 1, "2026-02-28", "Saturday 28 February 2026 is a make-up working day"),
+    ("2025-12-31", 1, "2026-01-04", "year boundary: New Year 1-3 January, Sunday 4 January worked"),
+    ("2026-11-27", 5, "2026-12-04", "an ordinary week skips the weekend"),
+    ("2026-12-31", 1, "2027-01-01", "missing year 2027: Monday to Friday count as working days"),
+    ("2026-12-31", 2, "2027-01-04", "missing year 2027: the weekend does not count"),
+]
+
+BETWEEN_CASES = [
+    ("2026-09-30", "2026-10-10", 3, "8, 9 and 10 October"),
+    ("2026-02-13", "2026-02-28", 6, "14, 24-27 and 28 February"),
+    ("2026-10-08", "2026-10-08", 0, "the same day"),
+    ("2026-10-10", "2026-09-30", -3, "reversed dates give a negative count"),
+    ("2025-12-31", "2026-01-05", 2, "across the year boundary: 4 and 5 January"),
+    ("2026-12-31", "2027-01-08", 6, "missing year: Monday to Friday"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("start", "n", "expected", "why"), ADD_CASES, ids=[c[3] for c in ADD_CASES])
+def test_it_adds_working_days(start, n, expected, why):
+    assert workdays.add_working_days(D(start), n) == D(expected), why
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("start", "end", "expected", "why"), BETWEEN_CASES, ids=[c[3] for c in BETWEEN_CASES])
+def test_it_counts_working_days_between(start, end, expected, why):
+    assert workdays.working_days_between(D(start), D(end)) == expected, why
+
+
+@pytest.mark.django_db
+def test_it_warns_that_the_calendar_is_incomplete_for_a_missing_year(caplog):
+    with caplog.at_level(logging.WARNING, logger="portal.workdays"):
+        workdays.add_working_days(D("2026-12-30"), 3)
+    assert any("2027" in record.getMessage() and "incomplete" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.django_db
+def test_it_does_not_warn_within_covered_years(caplog):
+    with caplog.at_level(logging.WARNING, logger="portal.workdays"):
+        workdays.add_working_days(D("2026-09-30"), 5)
+    assert not caplog.records
+
+
+@pytest.mark.django_db
+def test_it_lists_missing_dates():
+    missing = workdays.missing_dates(D("2026-12-30"), D("2027-01-02"))
+    assert missing == [D("2027-01-01"), D("2027-01-02")]
+
+
+@pytest.mark.django_db
+def test_it_loads_every_year_the_package_knows():
+    from chinese_calendar.constants import holidays
+
+    first, last = min(holidays).year, max(holidays).year
+    assert CalendarDay.objects.filter(date__year=first).count() == 365 + (first % 4 == 0)
+    assert CalendarDay.objects.filter(date__year=last).count() == 365 + (last % 4 == 0)
+    national_day = CalendarDay.objects.get(date=D("2026-10-01"))
+    assert national_day.is_workday is False
+    assert national_day.note == "国庆节"
+    assert CalendarDay.objects.get(date=D("2026-10-10")).note == "国庆节调休上班"
+
+
+@pytest.mark.django_db
+def test_it_uses_a_day_edited_in_the_admin_at_once():
+    assert workdays.add_working_days(D("2026-11-26"), 1) == D("2026-11-27")
+    day = CalendarDay.objects.get(date=D("2026-11-27"))
+    day.is_workday = False
+    day.note = "临时调整"
+    day.save()
+    assert workdays.add_working_days(D("2026-11-26"), 1) == D("2026-11-30")
+
+
+def test_the_pure_calendar_needs_no_database():
+    calendar = workdays.WorkCalendar({D("2030-01-01"): False, D("2030-01-05"): True})
+    assert calendar.add_working_days(D("2029-12-31"), 1) == D("2030-01-02")
+    assert calendar.working_days_between(D("2030-01-03"), D("2030-01-06")) == 2
+
+
+def test_it_refuses_a_negative_number_of_days():
+    with pytest.raises(ValueError):
+        workdays.WorkCalendar({}).add_working_days(D("2030-01-01"), -1)

@@ -1,0 +1,31 @@
+"""URLs of the whole site; each app adds its own module."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+from .models import User
+
+admin.site.site_header = settings.PORTAL_NAME
+admin.site.site_title = _("OneWindow staff")
+admin.site.index_title = _("Work")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("me/", views.me, name="me"),
+    path("accounts/register/", views.register_choice, name="register"),
+    path("accounts/register/citizen/", views.register, {"kind": User.Kind.CITIZEN}, name="register_citizen"),
+    path(
+        "accounts/register/enterprise/",
+        views.register,
+        {"kind": User.Kind.ENTERPRISE},
+        name="register_enterprise",
+    ),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

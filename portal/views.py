@@ -1,0 +1,83 @@
+"""Views of the portal core: home, registration, personal centre, health."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import selectors, services
+from .forms import CitizenRegistrationForm, EnterpriseRegistrationForm
+from .models import User
+
+REGISTRATION_FORMS = {
+    User.Kind.CITIZEN: CitizenRegistrationForm,
+    User.Kind.ENTERPRISE: EnterpriseRegistrationForm,
+}
+
+
+def home(request):
+    return render(request, "portal/home.html")
+
+
+def register_choice(request):
+    if request.user.is_authenticated:
+        return redirect("me")
+    return render(request, "registration/register_choice.html")
+
+
+def register(request, kind):
+    """Register a citizen or an enterprise, then log them in."""
+    if request.user.is_authenticated:
+        return redirect("me")
+    form_class = REGISTRATION_FORMS[kind]
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.user_register(
+            kind=kind,
+            username=data["username"],
+            password=data["password1"],
+            email=data["email"],
+            mobile=data["mobile"],
+            real_name=data["real_name"],
+            id_number=data.get("id_number", ""),
+            organization_name=data.get("organization_name", ""),
+            credit_code=data.get("credit_code", ""),
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome, %(name)s. Your account has been created.") % {"name": user.display_name})
+        return redirect("me")
+    return render(
+        request,
+        "registration/register_form.html",
+        {"form": form, "kind": kind, "kind_label": User.Kind(kind).label},
+    )
+
+
+@login_required
+def me(request):
+    return render(request, "portal/me.html")
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Report the state of the database and the broker; 503 when one of them is down."""
+    checks = {"database": selectors.health_database(), "broker": selectors.health_broker()}
+    healthy = all(state == "ok" for state in checks.values())
+    body = {"status": "ok" if healthy else "error", **checks}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Send reset links on the configured public address, never the request's Host header."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {"base_url": settings.PORTAL_BASE_URL}
+        return super().form_valid(form)
