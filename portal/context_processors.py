@@ -27,4 +27,8 @@ def _navigation():
 
 def portal(request):
     """Return the portal's name and navigation."""
-    return {"PORTAL_NAME": settings.PORTAL_NAME, "navigation": _navigation()}
+    return {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "PORTAL_SHORT_NAME": settings.PORTAL_SHORT_NAME,
+        "navigation": _navigation(),
+    }

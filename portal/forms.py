@@ -72,6 +72,7 @@ class EnterpriseRegistrationForm(RegistrationForm):
         self.fields["organization_name"].required = True
         self.fields["credit_code"].required = True
         self.fields["credit_code"].help_text = _("18 characters, as printed on the business licence.")
+        self.fields["real_name"].help_text = _("The person we contact about the enterprise's applications.")
 
     def clean_organization_name(self):
         return self.cleaned_data["organization_name"].strip()

@@ -68,9 +68,7 @@ class User(AbstractUser):
         STAFF = "staff", _("Staff")
 
     kind = models.CharField(_("account kind"), max_length=12, choices=Kind.choices, default=Kind.CITIZEN)
-    real_name = models.CharField(
-        _("real name"), max_length=50, blank=True, help_text=_("For an enterprise: the contact person.")
-    )
+    real_name = models.CharField(_("real name"), max_length=50, blank=True)
     id_number = models.CharField(_("resident ID number"), max_length=18, blank=True, validators=[validate_id_number])
     organization_name = models.CharField(_("enterprise name"), max_length=200, blank=True)
     credit_code = models.CharField(

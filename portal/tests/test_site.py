@@ -21,6 +21,13 @@ def test_the_home_page_is_in_chinese_by_default(client):
 
 
 @pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client):
+    response = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="zh-hans">' in response.content.decode()
+    assert response["Content-Language"] == "zh-hans"
+
+
+@pytest.mark.django_db
 def test_the_language_switch_shows_english(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     content = client.get(reverse("home")).content.decode()
