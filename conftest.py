@@ -72,3 +72,17 @@ def supervisor(db):
 @pytest.fixture
 def administrator(db):
     return factories.staff("administrator", roles.ADMINISTRATOR)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Keep uploaded test files out of the project's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def permit_item(construction_department):
+    """A level-4 construction permit item with two required materials and extra fields."""
+    from approvals.tests import factories as approval_factories
+
+    return approval_factories.item(construction_department, code="ZJJ-XK-0002")

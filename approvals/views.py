@@ -1,0 +1,267 @@
+"""The online hall: catalogue, guides, applying, the applicant's pages, public tracking."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from portal.models import User
+
+from . import schema, selectors, services
+from .forms import FIELD_PREFIX, ApplicationForm, CatalogueFilterForm, TrackForm, WithdrawForm
+from .models import Application, State
+
+CATALOGUE_PAGE_SIZE = 20
+
+
+def catalogue(request):
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    items = selectors.catalogue_items(**{k: v or "" for k, v in filters.items()})
+    page = Paginator(items, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "approvals/catalogue.html",
+        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+    )
+
+
+def guide(request, code):
+    item = selectors.item_get_for_guide(code)
+    return render(request, "approvals/guide.html", {"item": item, "materials": item.materials.all()})
+
+
+def _may_apply(request, item) -> bool:
+    if not item.can_apply_online:
+        messages.error(request, _("This item cannot be applied for online; the guide says how to apply in the hall."))
+        return False
+    if request.user.kind not in (User.Kind.CITIZEN, User.Kind.ENTERPRISE):
+        messages.error(request, _("Staff accounts cannot apply online; walk-in applications are filed in the admin."))
+        return False
+    return True
+
+
+@login_required
+def apply(request, code):
+    """Start an application: the first save creates the draft, which the applicant continues later."""
+    item = selectors.item_get_for_guide(code)
+    if not _may_apply(request, item):
+        return redirect(item)
+    if request.method == "POST":
+        try:
+            token = uuid.UUID(request.POST.get("form_token", ""))
+        except ValueError:
+            token = None
+        try:
+            application = services.application_start(item=item, applicant=request.user, form_token=token)
+        except services.ActionRefused as refused:
+            messages.error(request, refused.message)
+            return redirect(item)
+        return _save_application(request, application)
+    draft = Application(item=item, applicant=request.user, delivery_method=services.default_delivery(item))
+    draft.contact_name = draft.delivery_name = request.user.real_name
+    draft.contact_phone = draft.delivery_phone = request.user.mobile
+    form = ApplicationForm(item=item, initial=ApplicationForm.initial_for(draft))
+    return _render_form(request, item=item, application=None, form=form, form_token=uuid.uuid4())
+
+
+@login_required
+def application_edit(request, reference):
+    application = selectors.application_get_for_user(request.user, reference)
+    if not application.editable_by_applicant:
+        messages.info(request, _("This application can no longer be changed."))
+        return redirect(application)
+    if request.method == "POST":
+        return _save_application(request, application)
+    form = ApplicationForm(item=application.item, initial=ApplicationForm.initial_for(application))
+    return _render_form(request, item=application.item, application=application, form=form)
+
+
+def _render_form(request, *, item, application, form, file_errors=(), missing=(), status=200, form_token=None):
+    materials = list(item.materials.all())
+    files_by_material = {}
+    if application is not None:
+        for record in application.files.all():
+            files_by_material.setdefault(record.material_id, []).append(record)
+    notice = None
+    if application is not None and application.state == State.NEEDS_CORRECTION:
+        notice = application.correction_notices.filter(resolved_at__isnull=True).prefetch_related("items").last()
+    context = {
+        "item": item,
+        "application": application,
+        "form": form,
+        "extra_fields": [form[name] for name in form.extra_field_names()],
+        "materials": [(m, files_by_material.get(m.pk, [])) for m in materials],
+        "file_errors": file_errors,
+        "missing": missing,
+        "notice": notice,
+        "form_token": form_token or (application.form_token if application else None),
+        "upload_max_mb": settings.UPLOAD_MAX_MB,
+    }
+    return render(request, "approvals/apply.html", context, status=status)
+
+
+def _save_application(request, application):
+    """Save typed values and uploads; then keep the draft or submit it. Nothing typed is lost."""
+    item = application.item
+    form = ApplicationForm(request.POST, item=item)
+    file_errors = []
+    for material in item.materials.all():
+        for uploaded in request.FILES.getlist(f"material_{material.pk}"):
+            try:
+                services.application_add_file(
+                    application=application, material=material, uploaded=uploaded, actor=request.user
+                )
+            except ValidationError as error:
+                file_errors.extend(error.messages)
+            except services.ActionRefused as refused:
+                messages.error(request, refused.message)
+                return redirect(application)
+    form.is_valid()
+    data = form.draft_data()
+    # Values that did not validate keep what was stored before; the form shows what was typed.
+    for name in form.errors:
+        if name.startswith(FIELD_PREFIX):
+            key = name.removeprefix(FIELD_PREFIX)
+            data.form_data[key] = application.form_data.get(key, "")
+        elif hasattr(data, name):
+            setattr(data, name, getattr(application, name))
+    try:
+        application = services.application_update(application=application, actor=request.user, data=data)
+    except services.ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(application)
+    if form.errors or file_errors:
+        return _render_form(request, item=item, application=application, form=form, file_errors=file_errors, status=400)
+    if request.POST.get("action") != "submit":
+        messages.success(request, _("Draft saved. You can continue it any time from your personal centre."))
+        return redirect("approvals:application_edit", application.reference)
+    try:
+        application = services.application_submit(application_id=application.pk, actor=request.user)
+    except services.ApplicationIncomplete as incomplete:
+        return _render_form(
+            request, item=item, application=application, form=form, missing=incomplete.missing, status=400
+        )
+    except services.ActionRefused as refused:
+        messages.info(request, refused.message)
+        return redirect(application)
+    messages.success(
+        request,
+        _("Submitted. Your reference number is %(reference)s; keep it to follow the application.")
+        % {"reference": application.reference},
+    )
+    return redirect(application)
+
+
+@login_required
+def application_detail(request, reference):
+    application = selectors.application_get_for_user(request.user, reference)
+    files = application.files.select_related("material")
+    notices = application.correction_notices.prefetch_related("items__material")
+    fields = [
+        (f["label"], schema.display_value(f, application.form_data.get(f["key"], "")))
+        for f in application.item.extra_fields
+    ]
+    return render(
+        request,
+        "approvals/application_detail.html",
+        {
+            "application": application,
+            "files": files,
+            "notices": notices,
+            "fields": fields,
+            "timeline": selectors.timeline(application, comments=True),
+            "next_step": selectors.next_step(application),
+            "due_date": selectors.due_date(application),
+            "can_withdraw": application.state in (State.DRAFT, State.SUBMITTED, State.NEEDS_CORRECTION, State.ACCEPTED),
+        },
+    )
+
+
+@login_required
+def application_withdraw(request, reference):
+    application = selectors.application_get_for_user(request.user, reference)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                application_id=application.pk, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.ActionRefused as refused:
+            messages.info(request, refused.message)
+        else:
+            messages.success(request, _("The application has been withdrawn."))
+        return redirect(application)
+    return render(request, "approvals/application_withdraw.html", {"application": application, "form": form})
+
+
+@login_required
+def material_download(request, reference, pk):
+    """Stream an uploaded material to the applicant; anyone else gets a 404."""
+    application = selectors.application_get_for_user(request.user, reference)
+    record = get_object_or_404(application.files, pk=pk)
+    try:
+        handle = record.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("File missing from storage") from None
+    response = FileResponse(handle, as_attachment=True, filename=record.original_name, content_type=record.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def material_delete(request, reference, pk):
+    application = selectors.application_get_for_user(request.user, reference)
+    try:
+        services.application_remove_file(application=application, file_id=pk, actor=request.user)
+    except services.ActionRefused as refused:
+        messages.info(request, refused.message)
+    else:
+        messages.success(request, _("File removed."))
+    return redirect("approvals:application_edit", application.reference)
+
+
+def track(request):
+    """Look up an application by reference plus the tail of the ID number, with no login."""
+    form = TrackForm(request.POST if request.method == "POST" else None)
+    application = None
+    status = 200
+    searched = False
+    if request.method == "POST":
+        limited = is_ratelimited(
+            request, group="approvals.track", key="ip", rate=settings.TRACK_RATE_LIMIT, increment=True
+        )
+        if limited:
+            form.add_error(None, _("Too many lookups from your network. Please wait a few minutes and try again."))
+            status = 429
+        elif form.is_valid():
+            searched = True
+            application = selectors.application_for_tracking(
+                form.cleaned_data["reference"], form.cleaned_data["id_tail"]
+            )
+    context = {
+        "form": form,
+        "searched": searched,
+        "application": application,
+        "timeline": selectors.timeline(application, comments=False) if application else [],
+    }
+    return render(request, "approvals/track.html", context, status=status)
+
+
+def my_applications_section(request) -> dict:
+    """Return the context of the "my applications" section of the personal centre."""
+    page = Paginator(selectors.applications_of(request.user), 10).get_page(request.GET.get("page"))
+    rows = [(a, selectors.next_step(a), selectors.due_date(a)) for a in page]
+    return {"applications_page": page, "application_rows": rows}

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 # The main navigation. An entry appears once the issue that builds its page has added
 # the URL, so the menu never links to a page that does not exist yet.
 NAVIGATION = [
-    ("catalogue", _("Service catalogue")),
-    ("track", _("Progress lookup")),
-    ("consultations", _("Consultation")),
-    ("appointments", _("Appointments")),
+    ("approvals:catalogue", _("Service catalogue")),
+    ("approvals:track", _("Progress lookup")),
+    ("consultations:index", _("Consultation")),
+    ("consultations:appointments", _("Appointments")),
     ("me", _("Personal centre")),
 ]
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_fsm_log",
+    "django_ratelimit",
     "axes",
 ]
 
@@ -112,6 +113,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://onewindow")}
+_LOCAL_CACHE = CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
@@ -157,6 +159,15 @@ if DEBUG:
 MEDIA_URL = "media/"
 # Uploads are never served directly: views check permissions and stream them.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Public tracking: lookups per address (django-ratelimit, in the shared cache).
+TRACK_RATE_LIMIT = env.str("TRACK_RATE_LIMIT", default="10/10m")
+# Behind a proxy, the request header holding the client address, e.g. HTTP_X_REAL_IP.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
+
+# Uploads: the largest file accepted for one material, and the most kept in memory.
+UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -190,6 +201,12 @@ if not DEBUG:
     # /healthz is probed by load balancers over plain HTTP inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
+# django-ratelimit knows neither Django's own Redis backend (atomic incr, shared: fine) nor
+# that the zero-setup default runs one web process, whose local-memory counters are exact.
+# With several web processes CACHE_URL must name Redis (see the README).
+SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
+if _LOCAL_CACHE:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 if not env.bool("SECURE_HSTS_PRELOAD", default=False):
     # Preloading is a decision for the city's domain owners, not a default.
     SILENCED_SYSTEM_CHECKS.append("security.W021")

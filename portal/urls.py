@@ -16,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("me/", views.me, name="me"),
+    path("", include("approvals.urls")),
     path("accounts/register/", views.register_choice, name="register"),
     path("accounts/register/citizen/", views.register, {"kind": User.Kind.CITIZEN}, name="register_citizen"),
     path(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import selectors, services
+from . import personal_centre, selectors, services
 from .forms import CitizenRegistrationForm, EnterpriseRegistrationForm
 from .models import User
 
@@ -36,7 +36,7 @@ def register(request, kind):
     if request.user.is_authenticated:
         return redirect("me")
     form_class = REGISTRATION_FORMS[kind]
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.user_register(
@@ -62,7 +62,9 @@ def register(request, kind):
 
 @login_required
 def me(request):
-    return render(request, "portal/me.html")
+    """Show the account and every section the apps contribute (applications, appointments...)."""
+    sections = [{"template": s.template, **s.context(request)} for s in personal_centre.sections()]
+    return render(request, "portal/me.html", {"sections": sections})
 
 
 @require_GET

@@ -1,7 +1,8 @@
 """Create the staff roles as groups with explicit permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from portal.migration_helpers import grant_role_permissions
 
 VIEW_REFERENCE = ["view_department", "view_district", "view_calendarday"]
 ROLE_PERMISSIONS = {
@@ -13,28 +14,14 @@ ROLE_PERMISSIONS = {
         f"{action}_{model}"
         for model in ("user", "department", "district", "calendarday")
         for action in ("add", "change", "delete", "view")
-    ]
-    + ["view_group"],
+    ],
 }
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after the whole migrate run; create them now.
-    for app_label in ("portal", "auth"):
-        app_config = apps.get_app_config(app_label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        permissions = Permission.objects.filter(
-            content_type__app_label__in=["portal", "auth"], codename__in=codenames
-        )
-        missing = set(codenames) - set(permissions.values_list("codename", flat=True))
-        if missing:
-            raise RuntimeError(f"Permissions not found for role {name}: {sorted(missing)}")
-        group.permissions.add(*permissions)
+    grant_role_permissions(apps, "portal", ROLE_PERMISSIONS)
+    # Administrators assign roles to users, so they see the groups.
+    grant_role_permissions(apps, "auth", {"系统管理员": ["view_group"]})
 
 
 def remove_roles(apps, schema_editor):

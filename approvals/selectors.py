@@ -1,0 +1,171 @@
+"""Reads of the catalogue and of applications shared by views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm_log.models import StateLog
+
+from portal import workdays
+from portal.models import User
+
+from .models import Application, ServiceItem, State
+
+INTAKE_WORKING_DAYS = 5  # Administrative Licensing Law, Art. 32
+
+
+def catalogue_items(
+    *, q: str = "", department: str = "", district: str = "", kind: str = "", depth: str = ""
+) -> QuerySet[ServiceItem]:
+    """Return the active items matching the catalogue's search and filters."""
+    items = ServiceItem.objects.filter(is_active=True).select_related("department", "district")
+    q = q.strip()
+    if q:
+        items = items.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    if department:
+        items = items.filter(department__code=department)
+    if district == "city":
+        items = items.filter(district__isnull=True)
+    elif district:
+        items = items.filter(district__code=district)
+    if kind:
+        items = items.filter(kind=kind)
+    if depth.isdigit():
+        items = items.filter(online_depth=int(depth))
+    return items.order_by("department__sort_order", "code")
+
+
+def item_get_for_guide(code: str) -> ServiceItem:
+    """Return an active item with its materials, or 404."""
+    try:
+        return (
+            ServiceItem.objects.select_related("department", "district")
+            .prefetch_related("materials")
+            .get(code=code, is_active=True)
+        )
+    except ServiceItem.DoesNotExist:
+        raise Http404("No such item") from None
+
+
+def application_get_for_user(user: User, reference: str) -> Application:
+    """Return one of the user's own applications, or 404 (also for anyone else's)."""
+    if not user.is_authenticated:
+        raise Http404("No such application")
+    try:
+        return Application.objects.select_related("item", "item__department", "department").get(
+            reference=reference, applicant=user
+        )
+    except Application.DoesNotExist:
+        raise Http404("No such application") from None
+
+
+def applications_of(user: User) -> QuerySet[Application]:
+    """Return the user's applications, newest first, ready for a list."""
+    return (
+        Application.objects.filter(applicant=user).select_related("item", "department").order_by("-created_at", "-id")
+    )
+
+
+NEXT_STEP = {
+    State.DRAFT: _("Complete the form and materials, then submit."),
+    State.SUBMITTED: _("Nothing for now: the hall checks your materials."),
+    State.NEEDS_CORRECTION: _("Correct the items listed in the notice and submit again."),
+    State.ACCEPTED: _("Nothing for now: the department will review it."),
+    State.IN_REVIEW: _("Nothing for now: the department is reviewing it."),
+    State.SUSPENDED: _("Nothing for now: the time limit is paused (hearing, testing or expert review)."),
+    State.APPROVED: _("Receive your certificate or decision."),
+    State.REJECTED: _("Read the decision; you may apply again or seek a remedy."),
+    State.DENIED: _("Read the decision; you may seek administrative review or sue."),
+    State.WITHDRAWN: _("Nothing: the application was withdrawn."),
+}
+
+
+def next_step(application: Application) -> str:
+    """Return what the applicant is expected to do next, in words."""
+    return NEXT_STEP[State(application.state)]
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def due_date(application: Application) -> date | None:
+    """Return the date by which the next official step is due, once it is known."""
+    if application.state == State.SUBMITTED and application.submitted_at:
+        return workdays.add_working_days(_local_date(application.submitted_at), INTAKE_WORKING_DAYS)
+    if application.state in (State.ACCEPTED, State.IN_REVIEW) and application.accepted_at:
+        return workdays.add_working_days(_local_date(application.accepted_at), application.item.promised_days)
+    return None
+
+
+# Which role acts in each transition, for the public timeline (staff names are never shown).
+TRANSITION_ROLE = {
+    "submit": _("Applicant"),
+    "resubmit": _("Applicant"),
+    "withdraw": _("Applicant"),
+    "request_correction": _("Window clerk"),
+    "accept": _("Window clerk"),
+    "reject": _("Window clerk"),
+    "claim": _("Reviewer"),
+    "suspend": _("Reviewer"),
+    "resume": _("Reviewer"),
+    "extend": _("Reviewer"),
+    "approve": _("Reviewer"),
+    "deny": _("Reviewer"),
+}
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    step: str
+    role: str
+    comment: str = ""
+
+
+def timeline(application: Application, *, comments: bool) -> list[TimelineEntry]:
+    """Return every step of an application, oldest first, with the role that acted (never a staff name)."""
+    entries = [TimelineEntry(at=application.created_at, step=str(_("Draft created")), role=str(_("Applicant")))]
+    logs = StateLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application), object_id=application.pk
+    ).order_by("timestamp", "pk")
+    states = dict(State.choices)
+    for log in logs:
+        if log.by_id is None:
+            role = _("System")
+        elif log.by_id == application.applicant_id:
+            role = _("Applicant")
+        else:
+            role = TRANSITION_ROLE.get(log.transition, _("Staff"))
+        entries.append(
+            TimelineEntry(
+                at=log.timestamp,
+                step=str(states.get(log.state, log.state)),
+                role=str(role),
+                comment=(log.description or "") if comments else "",
+            )
+        )
+    return entries
+
+
+def application_for_tracking(reference: str, id_tail: str) -> Application | None:
+    """Return the application whose reference and ID-number tail both match, else None."""
+    reference = reference.strip().upper()
+    id_tail = id_tail.strip().upper()
+    if len(id_tail) != 6 or not reference or reference.startswith("CG"):
+        return None
+    application = (
+        Application.objects.select_related("item", "department")
+        .exclude(state=State.DRAFT)
+        .filter(reference=reference)
+        .first()
+    )
+    if application is None or not application.applicant_id_number.upper().endswith(id_tail):
+        return None
+    return application

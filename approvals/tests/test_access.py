@@ -1,0 +1,89 @@
+"""Another user's application, draft, material or timeline is a 404 on every URL and action."""
+
+import pytest
+from django.urls import reverse
+
+from approvals import services
+from approvals.models import Application, MaterialFile, State
+from approvals.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["submitted", "draft"])
+def alices(request, citizen, permit_item):
+    if request.param == "draft":
+        return factories.complete_draft(permit_item, citizen)
+    return factories.submitted(permit_item, citizen)
+
+
+def _urls(application):
+    record = application.files.first()
+    ref = application.reference
+    return {
+        "detail": ("get", reverse("approvals:application_detail", args=[ref])),
+        "edit": ("get", reverse("approvals:application_edit", args=[ref])),
+        "edit-post": ("post", reverse("approvals:application_edit", args=[ref])),
+        "withdraw": ("get", reverse("approvals:application_withdraw", args=[ref])),
+        "withdraw-post": ("post", reverse("approvals:application_withdraw", args=[ref])),
+        "download": ("get", reverse("approvals:material_download", args=[ref, record.pk])),
+        "delete-file": ("post", reverse("approvals:material_delete", args=[ref, record.pk])),
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["detail", "edit", "edit-post", "withdraw", "withdraw-post", "download", "delete-file"]
+)
+def test_another_citizen_gets_404(client, alices, other_citizen, name):
+    client.force_login(other_citizen)
+    method, url = _urls(alices)[name]
+    data = {"action": "submit", "contact_name": "x"} if method == "post" else None
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 404
+    alices.refresh_from_db()
+    assert alices.state in (State.DRAFT, State.SUBMITTED)
+    assert MaterialFile.objects.filter(application=alices).count() == 2
+
+
+@pytest.mark.parametrize("actor", ["enterprise", "clerk", "reviewer", "supervisor"])
+def test_other_accounts_get_404_on_the_public_pages(client, alices, actor, request):
+    client.force_login(request.getfixturevalue(actor))
+    for method, url in _urls(alices).values():
+        assert getattr(client, method)(url).status_code == 404, url
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, alices):
+    for method, url in _urls(alices).values():
+        response = getattr(client, method)(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_material_of_one_application_is_404_under_another_reference(client, citizen, permit_item):
+    first = factories.submitted(permit_item, citizen)
+    second = factories.submitted(permit_item, citizen)
+    client.force_login(citizen)
+    url = reverse("approvals:material_download", args=[second.reference, first.files.first().pk])
+    assert client.get(url).status_code == 404
+
+
+def test_another_citizen_cannot_submit_or_withdraw_through_the_services(citizen, other_citizen, permit_item):
+    draft = factories.complete_draft(permit_item, citizen)
+    with pytest.raises(services.ActionRefused):
+        services.application_submit(application_id=draft.pk, actor=other_citizen)
+    with pytest.raises(services.ActionRefused):
+        services.application_withdraw(application_id=draft.pk, actor=other_citizen)
+    assert Application.objects.get().state == State.DRAFT
+
+
+def test_every_form_carries_a_csrf_token(client, citizen, permit_item):
+    client.force_login(citizen)
+    application = factories.complete_draft(permit_item, citizen)
+    for url in (
+        reverse("approvals:apply", args=[permit_item.code]),
+        reverse("approvals:application_edit", args=[application.reference]),
+        reverse("approvals:application_withdraw", args=[application.reference]),
+        reverse("approvals:track"),
+    ):
+        content = client.get(url).content.decode()
+        assert content.count("<form") == content.count("csrfmiddlewaretoken") + content.count('method="get"'), url

@@ -1,0 +1,296 @@
+"""Applying online: draft, uploads checked by content, completeness, submission, references."""
+
+import re
+import threading
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+
+from approvals import services
+from approvals.models import Application, MaterialFile, State
+from approvals.tests import factories
+from portal.tests import factories as portal_factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(item, **extra):
+    data = {
+        "form_token": str(uuid.uuid4()),
+        "contact_name": "张爱丽",
+        "contact_phone": "13812345678",
+        "f_parcel_no": "330102001001GB00001",
+        "f_floor_area": "1200.5",
+        "delivery_method": "courier",
+        "delivery_name": "张爱丽",
+        "delivery_phone": "13812345678",
+        "delivery_address": "东城区人民路1号",
+        "action": "save",
+    }
+    data.update(extra)
+    return data
+
+
+def _files(item, **named):
+    return {f"material_{m.pk}": named.get(m.name, factories.upload()) for m in item.materials.all()}
+
+
+def test_the_form_is_prefilled_from_the_account(client, citizen, permit_item):
+    client.force_login(citizen)
+    content = client.get(reverse("approvals:apply", args=[permit_item.code])).content.decode()
+    assert citizen.real_name in content
+    assert citizen.masked_id_number in content
+    assert citizen.id_number not in content
+    assert 'value="13812345678"' in content  # contact phone, editable
+    assert "宗地编号" in content and "建筑面积（平方米）" in content
+
+
+def test_an_enterprise_applies_with_its_name_and_credit_code(client, enterprise, permit_item):
+    client.force_login(enterprise)
+    client.post(reverse("approvals:apply", args=[permit_item.code]), {**_form(permit_item), **_files(permit_item)})
+    application = Application.objects.get()
+    assert application.applicant_name == enterprise.organization_name
+    assert application.applicant_id_number == enterprise.credit_code
+    assert application.contact_name == "张爱丽"
+
+
+def test_it_saves_a_draft_and_submits_it_later(client, citizen, permit_item):
+    client.force_login(citizen)
+    response = client.post(
+        reverse("approvals:apply", args=[permit_item.code]), {**_form(permit_item), **_files(permit_item)}
+    )
+    draft = Application.objects.get()
+    assert draft.state == State.DRAFT
+    assert response["Location"] == reverse("approvals:application_edit", args=[draft.reference])
+    assert draft.files.count() == 2
+    assert draft.form_data == {
+        "parcel_no": "330102001001GB00001",
+        "floor_area": "1200.5",
+        "start_date": "",
+        "structure": "",
+    }
+    # Later, from the personal centre.
+    assert reverse("approvals:application_detail", args=[draft.reference]) in client.get(reverse("me")).content.decode()
+    response = client.post(
+        reverse("approvals:application_edit", args=[draft.reference]), _form(permit_item, action="submit")
+    )
+    application = Application.objects.get()
+    assert application.state == State.SUBMITTED
+    assert response["Location"] == reverse("approvals:application_detail", args=[application.reference])
+    assert application.submitted_at is not None
+
+
+def test_submission_lists_everything_missing_at_once_and_keeps_the_draft(client, citizen, permit_item):
+    client.force_login(citizen)
+    data = _form(permit_item, action="submit", f_parcel_no="", f_floor_area="", delivery_address="")
+    response = client.post(reverse("approvals:apply", args=[permit_item.code]), data)
+    assert response.status_code == 400
+    missing = response.context["missing"]
+    assert len(missing) == 5  # two materials, two fields, the address
+    content = response.content.decode()
+    for text in ("材料1", "材料2", "宗地编号", "建筑面积（平方米）", "收件地址"):
+        assert text in content
+    assert Application.objects.get().state == State.DRAFT
+
+
+def test_a_form_with_errors_keeps_everything_typed_and_uploaded(client, citizen, permit_item):
+    client.force_login(citizen)
+    data = _form(permit_item, f_floor_area="一千二", contact_phone="12345")
+    response = client.post(reverse("approvals:apply", args=[permit_item.code]), {**data, **_files(permit_item)})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert 'value="一千二"' in content
+    assert 'value="12345"' in content
+    assert 'value="330102001001GB00001"' in content
+    draft = Application.objects.get()
+    assert draft.files.count() == 2  # the uploads survived the errors
+    assert draft.form_data["parcel_no"] == "330102001001GB00001"
+
+
+def test_a_file_named_pdf_that_is_not_a_pdf_is_refused_by_content(client, citizen, permit_item):
+    client.force_login(citizen)
+    first, second = permit_item.materials.all()
+    fake = factories.upload("施工许可申请表.pdf", b"MZ\x90\x00 this is really an executable" * 20)
+    files = {f"material_{first.pk}": fake, f"material_{second.pk}": factories.upload()}
+    response = client.post(reverse("approvals:apply", args=[permit_item.code]), {**_form(permit_item), **files})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "施工许可申请表.pdf" in content
+    assert "按文件内容识别" in content
+    draft = Application.objects.get()
+    assert list(draft.files.values_list("material_id", flat=True)) == [second.pk]
+
+
+def test_a_png_is_refused_where_only_pdf_is_accepted(citizen, permit_item):
+    material = permit_item.materials.first()
+    material.formats = "pdf"
+    material.save()
+    draft = services.application_start(item=permit_item, applicant=citizen)
+    with pytest.raises(ValidationError) as info:
+        services.application_add_file(
+            application=draft,
+            material=material,
+            uploaded=factories.upload("扫描件.pdf", factories.image_bytes("PNG"), "application/pdf"),
+            actor=citizen,
+        )
+    assert "PNG" in info.value.messages[0]
+
+
+def test_a_damaged_pdf_is_refused(citizen, permit_item):
+    draft = services.application_start(item=permit_item, applicant=citizen)
+    with pytest.raises(ValidationError):
+        services.application_add_file(
+            application=draft,
+            material=permit_item.materials.first(),
+            uploaded=factories.upload("坏.pdf", b"%PDF-1.7\n garbage without any object"),
+            actor=citizen,
+        )
+
+
+def test_a_file_above_the_material_limit_is_refused_with_the_sizes(citizen, permit_item, settings):
+    material = permit_item.materials.first()
+    material.max_size_mb = 1
+    material.save()
+    draft = services.application_start(item=permit_item, applicant=citizen)
+    big = factories.pdf_bytes() + b"%" * (1024 * 1024 + 10)
+    with pytest.raises(ValidationError) as info:
+        services.application_add_file(
+            application=draft, material=material, uploaded=factories.upload("大.pdf", big), actor=citizen
+        )
+    assert "1.0" in info.value.messages[0]
+
+
+def test_jpeg_and_png_are_accepted_and_recorded_with_hash_and_size(citizen, permit_item):
+    import hashlib
+
+    draft = services.application_start(item=permit_item, applicant=citizen)
+    content = factories.image_bytes("JPEG")
+    record = services.application_add_file(
+        application=draft,
+        material=permit_item.materials.first(),
+        uploaded=factories.upload("照片.png", content, "image/png"),
+        actor=citizen,
+    )
+    assert record.content_type == "image/jpeg"  # from the content, not the name
+    assert record.size == len(content)
+    assert record.sha256 == hashlib.sha256(content).hexdigest()
+    assert "照片" not in record.file.name
+    assert record.file.name.startswith("materials/")
+
+
+def test_a_double_click_on_the_first_save_makes_one_draft(client, citizen, permit_item):
+    client.force_login(citizen)
+    data = _form(permit_item)
+    client.post(reverse("approvals:apply", args=[permit_item.code]), data)
+    client.post(reverse("approvals:apply", args=[permit_item.code]), data)
+    assert Application.objects.count() == 1
+
+
+def test_a_second_submit_says_already_submitted(client, citizen, permit_item):
+    client.force_login(citizen)
+    draft = factories.complete_draft(permit_item, citizen)
+    url = reverse("approvals:application_edit", args=[draft.reference])
+    client.post(url, _form(permit_item, action="submit"))
+    application = Application.objects.get()
+    response = client.post(
+        reverse("approvals:application_edit", args=[application.reference]),
+        _form(permit_item, action="submit"),
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "不能再修改" in response.content.decode()
+    assert Application.objects.get().state == State.SUBMITTED
+
+
+def test_the_reference_is_readable_and_sequential_per_item_and_day(citizen, other_citizen, permit_item):
+    first = factories.submitted(permit_item, citizen)
+    second = factories.submitted(permit_item, other_citizen)
+    assert re.fullmatch(r"ZJJ-XK-0002-\d{8}-0001", first.reference)
+    assert second.reference.endswith("-0002")
+
+
+def test_level_4_defaults_to_courier_and_level_3_is_pickup(citizen, construction_department):
+    level4 = factories.item(construction_department, depth=4)
+    level3 = factories.item(construction_department, depth=3)
+    assert services.application_start(item=level4, applicant=citizen).delivery_method == "courier"
+    draft = services.application_start(item=level3, applicant=citizen)
+    assert draft.delivery_method == "pickup"
+    services.application_update(
+        application=draft, actor=citizen, data=services.DraftData(form_data={}, delivery_method="courier")
+    )
+    draft.refresh_from_db()
+    assert draft.delivery_method == "pickup"
+
+
+def test_pickup_needs_no_address(citizen, permit_item):
+    draft = factories.complete_draft(permit_item, citizen)
+    services.application_update(
+        application=draft,
+        actor=citizen,
+        data=services.DraftData(
+            form_data=draft.form_data, contact_name="张", contact_phone="13812345678", delivery_method="pickup"
+        ),
+    )
+    assert services.application_missing(Application.objects.get()) == []
+
+
+def test_staff_cannot_apply_online(client, clerk, permit_item):
+    client.force_login(clerk)
+    response = client.get(reverse("approvals:apply", args=[permit_item.code]))
+    assert response.status_code == 302
+    with pytest.raises(services.ActionRefused):
+        services.application_start(item=permit_item, applicant=clerk)
+
+
+def test_the_state_field_cannot_be_set_directly(citizen, permit_item):
+    draft = services.application_start(item=permit_item, applicant=citizen)
+    with pytest.raises(AttributeError):
+        draft.state = State.APPROVED
+
+
+def test_a_file_is_removed_from_a_draft(client, citizen, permit_item):
+    client.force_login(citizen)
+    draft = factories.complete_draft(permit_item, citizen)
+    record = draft.files.first()
+    client.post(reverse("approvals:material_delete", args=[draft.reference, record.pk]))
+    assert not MaterialFile.objects.filter(pk=record.pk).exists()
+
+
+def _requires_postgresql():
+    import os
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("CI must run this test on PostgreSQL (DATABASE_URL)")
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_submissions_never_share_a_reference(permit_item):
+    _requires_postgresql()
+    applicants = [portal_factories.citizen(f"c{i}", "并发") for i in range(8)]
+    drafts = [factories.complete_draft(permit_item, a) for a in applicants]
+    barrier = threading.Barrier(len(drafts))
+    errors = []
+
+    def submit(draft):
+        try:
+            barrier.wait()
+            services.application_submit(application_id=draft.pk, actor=draft.applicant)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(d,)) for d in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    references = sorted(Application.objects.values_list("reference", flat=True))
+    assert len(set(references)) == 8
+    assert [r[-4:] for r in references] == [f"{n:04d}" for n in range(1, 9)]

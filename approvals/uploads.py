@@ -1,0 +1,94 @@
+"""Checks of uploaded material files: type from the content, never from the name."""
+
+import hashlib
+from dataclasses import dataclass
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# The content types the portal accepts, by the format names materials use.
+SNIFFED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+CONTENT_TYPES = {fmt: mime for mime, fmt in SNIFFED.items()}
+FORMAT_NAMES = {"pdf": "PDF", "jpg": "JPEG", "png": "PNG"}
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _refuse(name: str, reason: str):
+    raise ValidationError(_("File “%(name)s”: %(reason)s") % {"name": name, "reason": reason}, code="upload")
+
+
+def _check_pdf(uploaded, name: str) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    uploaded.seek(0)
+    try:
+        reader = PdfReader(uploaded, strict=False)
+        if reader.is_encrypted:
+            _refuse(name, _("the PDF is password-protected; please upload it without a password."))
+        if len(reader.pages) < 1:
+            _refuse(name, _("the PDF has no pages."))
+    except ValidationError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        _refuse(name, _("the PDF is damaged and cannot be opened."))
+
+
+def _check_image(uploaded, name: str) -> None:
+    from PIL import Image, UnidentifiedImageError
+
+    uploaded.seek(0)
+    try:
+        with Image.open(uploaded) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        _refuse(name, _("the image is damaged and cannot be opened."))
+
+
+def check_upload(uploaded, *, accepted: list[str], max_bytes: int) -> CheckedUpload:
+    """Return the checked type, size and SHA-256 of an upload, or raise ValidationError saying why not."""
+    name = uploaded.name or _("(no name)")
+    size = uploaded.size
+    if not size:
+        _refuse(name, _("the file is empty."))
+    if size > max_bytes:
+        _refuse(
+            name,
+            _("it is %(size)s, more than the %(limit)s allowed for this material.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
+        )
+    uploaded.seek(0)
+    head = uploaded.read(4096)
+    kind = filetype.guess(head)
+    fmt = SNIFFED.get(kind.mime) if kind else None
+    allowed = " / ".join(FORMAT_NAMES[f] for f in accepted)
+    if fmt is None:
+        _refuse(
+            name,
+            _("its content is not a %(allowed)s file (the type is read from the content, not from the file name).")
+            % {"allowed": allowed},
+        )
+    if fmt not in accepted:
+        _refuse(
+            name,
+            _("it is a %(found)s file, but this material accepts %(allowed)s only.")
+            % {"found": FORMAT_NAMES[fmt], "allowed": allowed},
+        )
+    if fmt == "pdf":
+        _check_pdf(uploaded, name)
+    else:
+        _check_image(uploaded, name)
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return CheckedUpload(content_type=CONTENT_TYPES[fmt], size=size, sha256=digest.hexdigest())
