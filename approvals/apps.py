@@ -7,10 +7,12 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals")
 
     def ready(self):
-        from portal import personal_centre
+        from portal import demo, personal_centre
 
+        from .demo import load_demo_catalogue
         from .views import my_applications_section
 
+        demo.register("approvals", order=10, loader=load_demo_catalogue)
         personal_centre.register(
             "applications",
             order=10,

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal import roles
+from portal import demo, roles
 from portal.models import Department, District, User
 from portal.services import calendar_load_official
 
@@ -100,6 +100,8 @@ class Command(BaseCommand):
             departments = self._departments()
             self._districts()
             accounts = self._accounts(departments)
+            for loader in demo.loaders():
+                loader(stdout=self.stdout)
         self._print_accounts(accounts)
 
     def _departments(self):

@@ -1,0 +1,63 @@
+"""Load the demo catalogue (approvals/demo_catalogue.py) for ``manage.py seed_demo``."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from portal.models import Department, District
+
+from .models import ServiceItem, ServiceMaterial
+
+HALL = "市民中心政务服务大厅"
+HOURS = "工作日 9:00–12:00，13:30–17:00（法定节假日除外）"
+
+
+@transaction.atomic
+def load_demo_catalogue(*, stdout=None) -> int:
+    """Create or update every demo item and its materials; return the number of items."""
+    from .demo_catalogue import ITEMS
+
+    departments = {d.code: d for d in Department.objects.all()}
+    districts = {d.code: d for d in District.objects.all()}
+    window = {code: n for n, code in enumerate(sorted(departments), start=1)}
+    for data in ITEMS:
+        department = departments[data["department"]]
+        item, _ = ServiceItem.objects.update_or_create(
+            code=data["code"],
+            defaults={
+                "name": data["name"],
+                "department": department,
+                "district": districts.get(data["district"]) if data["district"] else None,
+                "kind": data["kind"],
+                "statutory_days": data["statutory_days"],
+                "promised_days": data["promised_days"],
+                "extension_days": data["extension_days"],
+                "online_depth": data["depth"],
+                "offline_reason": data["offline_reason"],
+                "fee": Decimal(data["fee"]),
+                "legal_basis": data["legal_basis"],
+                "conditions": data["conditions"],
+                "process": data["process"],
+                "place": f"{HALL} {window[department.code]:02d} 号综合窗口",
+                "hours": HOURS,
+                "phone": department.phone,
+                "extra_fields": data["fields"],
+                "is_active": True,
+            },
+        )
+        item.full_clean()
+        for order, material in enumerate(data["materials"]):
+            ServiceMaterial.objects.update_or_create(
+                item=item,
+                name=material["name"],
+                defaults={
+                    "required": material["required"],
+                    "formats": material["formats"],
+                    "max_size_mb": material["max_size_mb"],
+                    "explanation": material["explanation"],
+                    "sort_order": order,
+                },
+            )
+    if stdout is not None:
+        stdout.write(f"Catalogue: {len(ITEMS)} service items in {len({d['department'] for d in ITEMS})} departments.")
+    return len(ITEMS)
