@@ -86,3 +86,14 @@ def permit_item(construction_department):
     from approvals.tests import factories as approval_factories
 
     return approval_factories.item(construction_department, code="ZJJ-XK-0002")
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Run Celery tasks inline in tests (the real-worker test starts its own worker)."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False

@@ -7,7 +7,7 @@ from portal.models import Department, District
 from portal.validators import validate_mobile
 
 from . import schema
-from .models import Application, ServiceItem
+from .models import Application, ClockPause, ServiceItem
 from .services import DraftData
 
 FIELD_PREFIX = "f_"
@@ -129,3 +129,109 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (optional)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# --- staff forms (admin) -------------------------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        max_length=2000,
+        help_text=_("Stated to the applicant in the decision, together with the legal remedy."),
+    )
+
+
+class SuspendForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ClockPause.Kind.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), max_length=1000)
+    expected_days = forms.IntegerField(label=_("Expected working days"), min_value=1, max_value=365)
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), max_length=1000
+    )
+    approved_by = forms.CharField(
+        label=_("Approved by (head of department)"), max_length=100, help_text=_("e.g. 局长 王某")
+    )
+
+
+class CorrectionRowForm(forms.Form):
+    target = forms.ChoiceField(label=_("Material or field"), required=False)
+    reason = forms.CharField(label=_("What is wrong and how to correct it"), required=False, max_length=1000)
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [("", "---------"), *targets]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("target")) != bool((data.get("reason") or "").strip()):
+            raise forms.ValidationError(_("Give both the material or field and the reason, or leave the row empty."))
+        return data
+
+
+class BaseCorrectionFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if not any(form.cleaned_data.get("target") for form in self.forms):
+            raise forms.ValidationError(_("List at least one material or field with its reason."))
+
+
+CorrectionFormSet = forms.formset_factory(CorrectionRowForm, formset=BaseCorrectionFormSet, extra=6, max_num=30)
+
+
+def correction_targets(item: ServiceItem) -> list[tuple[str, str]]:
+    """Return the choices of a correction row: every material and every extra field of the item."""
+    materials = [(f"m:{m.pk}", f"{_('Material')}: {m.name}") for m in item.materials.all()]
+    fields = [(f"f:{f['key']}", f"{_('Field')}: {f['label']}") for f in item.extra_fields]
+    return materials + fields
+
+
+class WalkInForm(forms.Form):
+    """Step 1 of a walk-in application: the item and who the visitor is."""
+
+    item = forms.ModelChoiceField(
+        label=_("Service item"),
+        queryset=ServiceItem.objects.filter(is_active=True).select_related("department"),
+    )
+    applicant_kind = forms.ChoiceField(
+        label=_("Applicant"),
+        choices=[("citizen", _("Citizen")), ("enterprise", _("Enterprise"))],
+        widget=forms.RadioSelect,
+        initial="citizen",
+    )
+    id_number = forms.CharField(label=_("ID number or unified social credit code"), max_length=18)
+    name = forms.CharField(label=_("Name or enterprise name"), max_length=200)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
+    mobile = forms.CharField(label=_("Mobile number"), max_length=11)
+
+    def clean_mobile(self):
+        value = self.cleaned_data["mobile"].strip()
+        validate_mobile(value)
+        return value
+
+    def clean(self):
+        from portal.validators import (
+            normalize_credit_code,
+            normalize_id_number,
+            validate_credit_code,
+            validate_id_number,
+        )
+
+        data = super().clean()
+        number = data.get("id_number", "")
+        try:
+            if data.get("applicant_kind") == "enterprise":
+                data["id_number"] = normalize_credit_code(number)
+                validate_credit_code(data["id_number"])
+            else:
+                data["id_number"] = normalize_id_number(number)
+                validate_id_number(data["id_number"])
+        except forms.ValidationError as error:
+            self.add_error("id_number", error)
+        return data

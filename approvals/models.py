@@ -175,9 +175,16 @@ class ServiceMaterial(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         unknown = set(self.format_list) - set(self.FORMAT_CHOICES)
         if unknown or not self.format_list:
-            raise ValidationError({"formats": _("Accepted formats: use pdf, jpg and png only, separated by commas.")})
+            errors["formats"] = _("Accepted formats: use pdf, jpg and png only, separated by commas.")
+        if self.max_size_mb and self.max_size_mb > settings.UPLOAD_MAX_MB:
+            errors["max_size_mb"] = _("Maximum size: the portal accepts at most %(mb)d MB per file.") % {
+                "mb": settings.UPLOAD_MAX_MB
+            }
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def format_list(self) -> list[str]:
@@ -229,6 +236,41 @@ def _is_applicant(instance, user) -> bool:
     return instance.channel == Application.Channel.WINDOW and user.has_perm("approvals.intake_application")
 
 
+def _is_department_reviewer(instance, user) -> bool:
+    """Allow a reviewer of the application's own department."""
+    return (
+        user is not None
+        and user.has_perm("approvals.review_application")
+        and user.department_id is not None
+        and user.department_id == instance.department_id
+    )
+
+
+def _may_request_correction(instance, user) -> bool:
+    """Allow window clerks; supervisors too, for the second round they must approve."""
+    return user is not None and (
+        user.has_perm("approvals.intake_application") or user.has_perm("approvals.approve_second_correction")
+    )
+
+
+def _not_extended(instance) -> bool:
+    return instance.extended_at is None
+
+
+def remedy_text() -> str:
+    """Return the statement of legal remedies, in Chinese: the official language of the decision."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(REMEDY_TEXT)
+
+
+REMEDY_TEXT = _(
+    "If you disagree with this decision, you may apply for administrative review to the city government within "
+    "60 days of receiving it, or bring an administrative lawsuit before the people's court within 6 months."
+)
+
+
 class Application(FSMModelMixin, models.Model):
     """One application (办件) for a service item, from draft to decision."""
 
@@ -272,6 +314,24 @@ class Application(FSMModelMixin, models.Model):
         related_name="handled_applications",
     )
     form_token = models.UUIDField(_("form token"), null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The window clerk who filed a walk-in application."),
+    )
+    decision_reason = models.TextField(_("reasons of the decision"), blank=True)
+    decision_remedy = models.TextField(_("legal remedy"), blank=True)
+    extended_at = models.DateTimeField(_("extended"), null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extension_approved_by = models.CharField(
+        _("extension approved by"), max_length=100, blank=True, help_text=_("The head of department who approved it.")
+    )
+    flagged_for_supervision = models.BooleanField(_("flagged for supervision"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -338,7 +398,7 @@ class Application(FSMModelMixin, models.Model):
         field=state,
         source=State.SUBMITTED,
         target=State.NEEDS_CORRECTION,
-        permission="approvals.intake_application",
+        permission=_may_request_correction,
     )
     def request_correction(self, *, by=None, description=None):
         """Send a one-time correction notice (the notice itself is written by the service)."""
@@ -354,6 +414,73 @@ class Application(FSMModelMixin, models.Model):
     def withdraw(self, *, by=None, description=None, at=None):
         """Withdraw the application."""
         self.withdrawn_at = at
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUBMITTED, target=State.ACCEPTED, permission="approvals.intake_application")
+    def accept(self, *, by=None, description=None, at=None):
+        """Accept the application for review (受理)."""
+        self.accepted_at = at
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUBMITTED, target=State.REJECTED, permission="approvals.intake_application")
+    def reject(self, *, by=None, description=None, at=None, reason=""):
+        """Refuse to accept the application (不予受理), with reasons and the legal remedy."""
+        self.decided_at = at
+        self.decision_reason = reason
+        self.decision_remedy = remedy_text()
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.ACCEPTED, target=State.IN_REVIEW, permission=_is_department_reviewer)
+    def claim(self, *, by=None, description=None):
+        """Take the application into review; the reviewer becomes its handler."""
+        self.handler = by
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.IN_REVIEW, target=State.SUSPENDED, permission=_is_department_reviewer)
+    def suspend(self, *, by=None, description=None):
+        """Stop the clock for a hearing, testing, inspection, appraisal or expert review (Art. 45)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUSPENDED, target=State.IN_REVIEW, permission=_is_department_reviewer)
+    def resume(self, *, by=None, description=None):
+        """Restart the clock after a suspension."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=State.IN_REVIEW,
+        target=State.IN_REVIEW,
+        permission=_is_department_reviewer,
+        conditions=[_not_extended],
+    )
+    def extend(self, *, by=None, description=None, at=None, days=0, reason="", approved_by=""):
+        """Extend the decision deadline once (Art. 42), with the reason and who approved it."""
+        self.extended_at = at
+        self.extension_days = days
+        self.extension_reason = reason
+        self.extension_approved_by = approved_by
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.IN_REVIEW, target=State.APPROVED, permission=_is_department_reviewer)
+    def approve(self, *, by=None, description=None, at=None):
+        """Grant the permit (准予许可)."""
+        self.decided_at = at
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.IN_REVIEW, target=State.DENIED, permission=_is_department_reviewer)
+    def deny(self, *, by=None, description=None, at=None, reason=""):
+        """Refuse the permit (不予许可), with reasons and the legal remedy (Art. 38)."""
+        self.decided_at = at
+        self.decision_reason = reason
+        self.decision_remedy = remedy_text()
 
 
 def material_upload_to(instance, filename):
@@ -392,6 +519,52 @@ class MaterialFile(models.Model):
         return reverse("approvals:material_download", args=[self.application.reference, self.pk])
 
 
+class ClockPause(models.Model):
+    """A period in which the legal clock does not run (suspension, Art. 45)."""
+
+    class Kind(models.TextChoices):
+        HEARING = "hearing", _("Hearing")
+        TESTING = "testing", _("Testing")
+        INSPECTION = "inspection", _("Inspection")
+        APPRAISAL = "appraisal", _("Appraisal")
+        EXPERT_REVIEW = "expert_review", _("Expert review")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="pauses"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reason = models.TextField(_("reason"))
+    expected_days = models.PositiveSmallIntegerField(_("expected working days"), validators=[MinValueValidator(1)])
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("clock pause")
+        verbose_name_plural = _("clock pauses")
+        ordering = ["application", "started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(ended_at__isnull=True),
+                name="approvals_one_open_pause_per_application",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application} {self.get_kind_display()}"
+
+
 class CorrectionNotice(models.Model):
     """A one-time notice (一次性告知) listing everything an applicant must correct."""
 
@@ -403,6 +576,7 @@ class CorrectionNotice(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    flagged_for_supervision = models.BooleanField(_("flagged for supervision"), default=False)
     resolved_at = models.DateTimeField(_("resubmitted"), null=True, blank=True)
 
     class Meta:
@@ -443,3 +617,53 @@ class CorrectionItem(models.Model):
 
     def __str__(self):
         return self.material.name if self.material_id else self.field_label
+
+
+class BatchJob(models.Model):
+    """A batch approval run by a reviewer; large ones run in a Celery worker."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT)
+    application_ids = models.JSONField(_("applications"), default=list)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("approved"), default=0)
+    failed = models.PositiveIntegerField(_("skipped"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("batch approval")
+        verbose_name_plural = _("batch approvals")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.done + self.failed}/{self.total}"
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * (self.done + self.failed) / self.total) if self.total else 100
+
+
+class BatchJobItem(models.Model):
+    """The outcome for one application of a batch; its presence means "handled, do not redo"."""
+
+    job = models.ForeignKey(BatchJob, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="items")
+    application = models.ForeignKey(Application, verbose_name=_("application"), on_delete=models.CASCADE)
+    approved = models.BooleanField(_("approved"))
+    message = models.CharField(_("message"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("batch item")
+        verbose_name_plural = _("batch items")
+        constraints = [models.UniqueConstraint(fields=["job", "application"], name="approvals_batch_item_once")]
+
+    def __str__(self):
+        return f"{self.job_id}:{self.application_id}"

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 FIELD_TYPES = {
@@ -77,7 +78,12 @@ def validate_schema(schema) -> None:
 
 def form_field(field: dict) -> forms.Field:
     """Return the Django form field for one schema field."""
-    common = {"label": field["label"], "required": field.get("required", False), "help_text": field.get("help", "")}
+    # Help text is rendered unescaped by crispy-forms: escape what a catalogue editor typed.
+    common = {
+        "label": field["label"],
+        "required": field.get("required", False),
+        "help_text": escape(field.get("help", "")),
+    }
     kind = field["type"]
     if kind == "textarea":
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, **common)

@@ -158,14 +158,108 @@ def application_for_tracking(reference: str, id_tail: str) -> Application | None
     """Return the application whose reference and ID-number tail both match, else None."""
     reference = reference.strip().upper()
     id_tail = id_tail.strip().upper()
-    if len(id_tail) != 6 or not reference or reference.startswith("CG"):
+    if len(id_tail) != 6 or not reference:
         return None
     application = (
         Application.objects.select_related("item", "department")
-        .exclude(state=State.DRAFT)
-        .filter(reference=reference)
+        .filter(reference=reference, submitted_at__isnull=False)
         .first()
     )
     if application is None or not application.applicant_id_number.upper().endswith(id_tail):
         return None
     return application
+
+
+def applications_for_staff(user: User) -> QuerySet[Application]:
+    """Return the applications a member of staff may see: the one place that decides it.
+
+    Window clerks and supervisors see every department's (the hall is one window);
+    reviewers only their own department's. Drafts are the applicant's own business,
+    except walk-in drafts that a clerk is filing.
+    """
+    qs = Application.objects.select_related("item", "department", "handler", "applicant")
+    if not user.is_authenticated or not user.is_staff:
+        return qs.none()
+    visible = ~Q(state=State.DRAFT) | Q(channel=Application.Channel.WINDOW)
+    if user.is_superuser or user.has_perm("approvals.approve_second_correction"):
+        return qs.filter(visible)
+    if user.has_perm("approvals.intake_application"):
+        return qs.filter(visible)
+    if user.has_perm("approvals.review_application") and user.department_id:
+        return qs.filter(department_id=user.department_id).exclude(state=State.DRAFT)
+    return qs.none()
+
+
+# Actions staff take in the admin: name -> (transition method, needs a form)
+STAFF_ACTIONS = {
+    "accept": ("accept", False),
+    "request_correction": ("request_correction", True),
+    "reject": ("reject", True),
+    "claim": ("claim", False),
+    "suspend": ("suspend", True),
+    "resume": ("resume", False),
+    "extend": ("extend", True),
+    "approve": ("approve", False),
+    "deny": ("deny", True),
+}
+
+
+def staff_actions_for(application: Application, user: User) -> list[str]:
+    """Return the admin actions open to this user on this application now."""
+    from django_fsm import has_transition_perm
+
+    actions = []
+    for name, (method, _needs_form) in STAFF_ACTIONS.items():
+        if not has_transition_perm(getattr(application, method), user):
+            continue
+        if name == "request_correction":
+            rounds = application.correction_notices.count()
+            needed = "approvals.approve_second_correction" if rounds else "approvals.intake_application"
+            if not user.has_perm(needed):
+                continue
+        if name == "extend" and not application.item.extension_days:
+            continue
+        actions.append(name)
+    return actions
+
+
+def working_days_waited(application: Application) -> int | None:
+    """Return the working days since submission (the day itself not counted)."""
+    if not application.submitted_at:
+        return None
+    return workdays.working_days_between(_local_date(application.submitted_at), timezone.localdate())
+
+
+def staff_log(application: Application) -> list[dict]:
+    """Return the full transition log with the acting staff member's name and role."""
+    from portal.roles import ALL_ROLES
+
+    logs = (
+        StateLog.objects.filter(content_type=ContentType.objects.get_for_model(Application), object_id=application.pk)
+        .select_related("by")
+        .prefetch_related("by__groups")
+        .order_by("timestamp", "pk")
+    )
+    states = dict(State.choices)
+    rows = []
+    for log in logs:
+        if log.by is None:
+            actor, role = _("System"), _("System")
+        elif log.by_id == application.applicant_id:
+            actor, role = log.by.display_name or log.by.username, _("Applicant")
+        else:
+            names = sorted(g.name for g in log.by.groups.all() if g.name in ALL_ROLES)
+            actor = log.by.display_name or log.by.username
+            role = "、".join(names) or TRANSITION_ROLE.get(log.transition, "")
+        rows.append(
+            {
+                "at": log.timestamp,
+                "actor": actor,
+                "role": role,
+                "transition": log.transition,
+                "source": states.get(log.source_state, log.source_state or ""),
+                "target": states.get(log.state, log.state),
+                "comment": log.description or "",
+            }
+        )
+    return rows

@@ -5,17 +5,23 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_fsm import has_transition_perm
+from django_fsm import can_proceed, has_transition_perm
 
 from portal.models import User
+from portal.services import notification_send
 
 from . import schema
 from .models import (
     Application,
+    BatchJob,
+    BatchJobItem,
+    ClockPause,
     CorrectionItem,
     CorrectionNotice,
     MaterialFile,
@@ -67,6 +73,11 @@ def _identity(user: User) -> tuple[str, str, str]:
     return User.Kind.CITIZEN, user.real_name, user.id_number
 
 
+def _draft_reference() -> str:
+    """Return a temporary reference for a draft; the real one is given at submission."""
+    return f"DRAFT-{secrets.token_hex(6).upper()}"
+
+
 def default_delivery(item: ServiceItem) -> str:
     """Return the delivery a new application starts with: courier at level 4, pickup otherwise."""
     return Application.Delivery.COURIER if item.online_depth == 4 else Application.Delivery.PICKUP
@@ -79,12 +90,14 @@ def application_start(*, item: ServiceItem, applicant: User, form_token=None) ->
     if applicant.kind not in (User.Kind.CITIZEN, User.Kind.ENTERPRISE):
         raise ActionRefused(_("Only citizen and enterprise accounts can apply."))
     if form_token:
-        existing = Application.objects.filter(form_token=form_token, applicant=applicant).first()
-        if existing:
+        existing = Application.objects.filter(form_token=form_token).first()
+        if existing and existing.applicant_id == applicant.pk:
             return existing
+        if existing:
+            form_token = None  # another account's page re-posted on a shared terminal: start afresh
     kind, name, id_number = _identity(applicant)
     application = Application(
-        reference=f"CG{secrets.token_hex(6).upper()}",
+        reference=_draft_reference(),
         item=item,
         department_id=item.department_id,
         applicant=applicant,
@@ -117,8 +130,15 @@ def _require_editable(application: Application, actor: User) -> None:
             _("This application is %(state)s and can no longer be changed.")
             % {"state": application.get_state_display()}
         )
-    if actor.pk != application.applicant_id:
+    if not _acts_for_applicant(application, actor):
         raise ActionRefused(_("Only the applicant can change this application."))
+
+
+def _acts_for_applicant(application: Application, actor: User) -> bool:
+    """Return whether the actor is the applicant, or a window clerk handling a walk-in application."""
+    if actor.pk == application.applicant_id:
+        return True
+    return application.channel == Application.Channel.WINDOW and actor.has_perm("approvals.intake_application")
 
 
 def application_update(*, application: Application, actor: User, data: DraftData) -> Application:
@@ -145,6 +165,11 @@ def application_add_file(*, application: Application, material: ServiceMaterial,
     """Check an upload by its content and attach it to a material of the application."""
     if material.item_id != application.item_id:
         raise ActionRefused(_("This material does not belong to the item applied for."))
+    if application.files.filter(material=material).count() >= settings.UPLOAD_MAX_FILES_PER_MATERIAL:
+        raise ValidationError(
+            _("File “%(name)s”: at most %(n)d files can be uploaded for “%(material)s”; remove one first.")
+            % {"name": uploaded.name, "n": settings.UPLOAD_MAX_FILES_PER_MATERIAL, "material": material.name}
+        )
     checked = check_upload(uploaded, accepted=material.format_list, max_bytes=material.max_bytes)
     with transaction.atomic():
         locked = _lock(application.pk)
@@ -226,6 +251,10 @@ def application_submit(*, application_id: int, actor: User) -> Application:
         transition = application.submit if application.state == State.DRAFT else application.resubmit
         if not has_transition_perm(transition, actor):
             raise ActionRefused(_("Only the applicant can submit this application."))
+        if application.channel == Application.Channel.ONLINE and not application.item.can_apply_online:
+            raise ActionRefused(
+                _("This item can no longer be applied for online; please apply at the hall (see its guide).")
+            )
         missing = application_missing(application)
         if missing:
             raise ApplicationIncomplete(missing)
@@ -256,26 +285,64 @@ def application_withdraw(*, application_id: int, actor: User, reason: str = "") 
     return application
 
 
+def _notify_applicant(application: Application, *, kind: str, title: str, body: str = "") -> None:
+    notification_send(
+        user=application.applicant, kind=kind, title=title, body=body, link=application.get_absolute_url()
+    )
+
+
+def _already_handled(application: Application) -> AlreadyHandled:
+    return AlreadyHandled(
+        _("This application was already handled by someone else: it is now %(state)s.")
+        % {"state": application.get_state_display()}
+    )
+
+
+def _transition(application_id: int, actor: User, name: str, **kwargs) -> Application:
+    """Lock the application, check state and permission, and run one transition (not saved yet)."""
+    application = _lock(application_id)
+    method = getattr(application, name)
+    if not can_proceed(method, check_conditions=False):
+        raise _already_handled(application)
+    if not has_transition_perm(method, actor):
+        if not can_proceed(method):
+            raise ActionRefused(_("This step is not possible for this application any more."))
+        raise ActionRefused(_("You are not allowed to do this for this application."))
+    method(by=actor, **kwargs)
+    return application
+
+
 def application_request_correction(
     *, application_id: int, actor: User, items: list[tuple[ServiceMaterial | None, str, str]]
 ) -> CorrectionNotice:
     """Send back a submitted application with a one-time notice of everything to correct.
 
     ``items`` holds (material, field key, reason) triples, at least one; a field key names
-    one of the item's extra fields.
+    one of the item's extra fields. A second round needs the supervisor's permission and is
+    flagged for supervision.
     """
+    items = [(material, key, reason.strip()) for material, key, reason in items if reason.strip()]
     if not items:
         raise ActionRefused(_("A correction notice lists at least one material or field with its reason."))
     with transaction.atomic():
         application = _lock(application_id)
-        if not has_transition_perm(application.request_correction, actor):
-            raise AlreadyHandled(
-                _("This application is %(state)s: a correction can no longer be requested.")
-                % {"state": application.get_state_display()}
-            )
-        labels = {f["key"]: f["label"] for f in application.item.extra_fields}
         rounds = application.correction_notices.count()
-        notice = CorrectionNotice.objects.create(application=application, round=rounds + 1, issued_by=actor)
+        if not rounds and not actor.has_perm("approvals.intake_application"):
+            raise ActionRefused(_("You are not allowed to do this for this application."))
+        if rounds and not actor.has_perm("approvals.approve_second_correction"):
+            raise ActionRefused(
+                _(
+                    "This application has already had a correction notice; a second round needs the approval of "
+                    "a supervisor (效能监察)."
+                )
+            )
+        with translation.override(settings.LANGUAGE_CODE):  # the log is read by the applicant, in Chinese
+            description = _("Correction notice no. %(n)d") % {"n": rounds + 1}
+        application = _transition(application_id, actor, "request_correction", description=description)
+        labels = {f["key"]: f["label"] for f in application.item.extra_fields}
+        notice = CorrectionNotice.objects.create(
+            application=application, round=rounds + 1, issued_by=actor, flagged_for_supervision=rounds > 0
+        )
         CorrectionItem.objects.bulk_create(
             CorrectionItem(
                 notice=notice,
@@ -286,6 +353,256 @@ def application_request_correction(
             )
             for material, key, reason in items
         )
-        application.request_correction(by=actor, description=_("Correction notice no. %(n)d") % {"n": notice.round})
+        if rounds:
+            application.flagged_for_supervision = True
         application.save()
+        _notify_applicant(
+            application,
+            kind="correction",
+            title=_("Your application %(reference)s needs corrections") % {"reference": application.reference},
+            body="\n".join(f"- {labels.get(k, m.name if m else k)}: {r}" for m, k, r in items),
+        )
     return notice
+
+
+def application_accept(*, application_id: int, actor: User) -> Application:
+    """Accept a submitted application (受理)."""
+    with transaction.atomic():
+        application = _transition(application_id, actor, "accept", at=timezone.now())
+        application.save()
+        _notify_applicant(
+            application,
+            kind="accepted",
+            title=_("Your application %(reference)s has been accepted") % {"reference": application.reference},
+        )
+    return application
+
+
+def application_reject(*, application_id: int, actor: User, reason: str) -> Application:
+    """Refuse to accept a submitted application (不予受理), stating reasons and the legal remedy."""
+    if not reason.strip():
+        raise ActionRefused(_("A rejection states its reasons."))
+    with transaction.atomic():
+        application = _transition(application_id, actor, "reject", at=timezone.now(), reason=reason.strip())
+        application.save()
+        _notify_applicant(
+            application,
+            kind="rejected",
+            title=_("Your application %(reference)s was not accepted") % {"reference": application.reference},
+            body=reason.strip(),
+        )
+    return application
+
+
+def application_claim(*, application_id: int, actor: User) -> Application:
+    """Take an accepted application of the reviewer's department into review."""
+    with transaction.atomic():
+        application = _transition(application_id, actor, "claim")
+        application.save()
+    return application
+
+
+def application_suspend(*, application_id: int, actor: User, kind: str, reason: str, expected_days: int) -> ClockPause:
+    """Suspend the clock for a hearing, testing, inspection, appraisal or expert review."""
+    if kind not in ClockPause.Kind.values or not reason.strip() or expected_days < 1:
+        raise ActionRefused(_("A suspension states its kind, its reason and the expected working days."))
+    with transaction.atomic():
+        application = _transition(application_id, actor, "suspend", description=reason.strip())
+        application.save()
+        pause = ClockPause.objects.create(
+            application=application,
+            kind=kind,
+            reason=reason.strip(),
+            expected_days=expected_days,
+            started_at=timezone.now(),
+            started_by=actor,
+        )
+        _notify_applicant(
+            application,
+            kind="suspended",
+            title=_("The time limit of your application %(reference)s is suspended")
+            % {"reference": application.reference},
+            body=_("%(kind)s: %(reason)s. Expected to take %(days)d working days; this time does not count.")
+            % {"kind": pause.get_kind_display(), "reason": pause.reason, "days": expected_days},
+        )
+    return pause
+
+
+def application_resume(*, application_id: int, actor: User) -> Application:
+    """End a suspension: the clock runs again."""
+    with transaction.atomic():
+        application = _transition(application_id, actor, "resume")
+        application.save()
+        application.pauses.filter(ended_at__isnull=True).update(ended_at=timezone.now(), ended_by=actor)
+        _notify_applicant(
+            application,
+            kind="resumed",
+            title=_("The review of your application %(reference)s has resumed") % {"reference": application.reference},
+        )
+    return application
+
+
+def application_extend(*, application_id: int, actor: User, reason: str, approved_by: str) -> Application:
+    """Extend the decision deadline once by the item's extension days, with the reason and the approver."""
+    if not reason.strip() or not approved_by.strip():
+        raise ActionRefused(_("An extension states its reason and who approved it."))
+    with transaction.atomic():
+        application = _lock(application_id)
+        if application.extended_at is not None:
+            raise AlreadyHandled(_("This application has already been extended once; the law allows one extension."))
+        days = application.item.extension_days
+        if not days:
+            raise ActionRefused(_("This item allows no extension of its time limit."))
+        application = _transition(
+            application_id,
+            actor,
+            "extend",
+            at=timezone.now(),
+            days=days,
+            reason=reason.strip(),
+            approved_by=approved_by.strip(),
+            description=reason.strip(),
+        )
+        application.save()
+        _notify_applicant(
+            application,
+            kind="extended",
+            title=_("The time limit of your application %(reference)s is extended by %(days)d working days")
+            % {"reference": application.reference, "days": days},
+            body=reason.strip(),
+        )
+    return application
+
+
+def application_approve(*, application_id: int, actor: User) -> Application:
+    """Grant the permit (准予许可)."""
+    with transaction.atomic():
+        application = _transition(application_id, actor, "approve", at=timezone.now())
+        application.save()
+        _notify_applicant(
+            application,
+            kind="approved",
+            title=_("Your application %(reference)s has been approved") % {"reference": application.reference},
+        )
+    return application
+
+
+def application_deny(*, application_id: int, actor: User, reason: str) -> Application:
+    """Refuse the permit (不予许可), stating reasons and the legal remedy."""
+    if not reason.strip():
+        raise ActionRefused(_("A denial states its reasons."))
+    with transaction.atomic():
+        application = _transition(application_id, actor, "deny", at=timezone.now(), reason=reason.strip())
+        application.save()
+        _notify_applicant(
+            application,
+            kind="denied",
+            title=_("Your application %(reference)s has been denied") % {"reference": application.reference},
+            body=reason.strip(),
+        )
+    return application
+
+
+def walk_in_applicant(*, kind: str, id_number: str, name: str, mobile: str) -> User:
+    """Return the account of a visitor at the hall, creating one without a password if needed.
+
+    The visitor can later register online with the same identity and finds the
+    application in their personal centre (see portal.forms registration).
+    """
+    if kind == User.Kind.ENTERPRISE:
+        user = User.objects.filter(credit_code=id_number).first()
+        fields = {"organization_name": name, "credit_code": id_number}
+    else:
+        user = User.objects.filter(id_number=id_number).first()
+        fields = {"real_name": name, "id_number": id_number}
+    if user is not None:
+        if user.kind != kind:
+            raise ActionRefused(_("This number belongs to an account of another kind."))
+        return user
+    user = User(username=f"{kind}-{id_number}".lower(), kind=kind, mobile=mobile, **fields)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Another clerk registered the same visitor a moment ago.
+        lookup = {"credit_code": id_number} if kind == User.Kind.ENTERPRISE else {"id_number": id_number}
+        return User.objects.get(**lookup)
+    return user
+
+
+def application_start_walk_in(
+    *, clerk: User, item: ServiceItem, kind: str, id_number: str, name: str, contact_name: str, mobile: str
+) -> Application:
+    """Open a walk-in application (channel: hall window) that the clerk fills in and submits."""
+    if not clerk.has_perm("approvals.intake_application"):
+        raise ActionRefused(_("Only window clerks file walk-in applications."))
+    with transaction.atomic():
+        applicant = walk_in_applicant(kind=kind, id_number=id_number, name=name, mobile=mobile)
+        application = Application.objects.create(
+            reference=_draft_reference(),
+            item=item,
+            department_id=item.department_id,
+            applicant=applicant,
+            applicant_kind=kind,
+            applicant_name=name,
+            applicant_id_number=id_number,
+            contact_name=contact_name or (name if kind == User.Kind.CITIZEN else ""),
+            contact_phone=mobile,
+            channel=Application.Channel.WINDOW,
+            delivery_method=Application.Delivery.PICKUP,
+            created_by=clerk,
+        )
+    return application
+
+
+# --- batch approval ------------------------------------------------------------------------
+
+
+def batch_job_create(*, actor: User, application_ids: list[int]) -> BatchJob:
+    """Record a batch approval of the given applications by a reviewer."""
+    if not actor.has_perm("approvals.review_application") or not actor.department_id:
+        raise ActionRefused(_("Only reviewers of a department approve in batches."))
+    ids = list(dict.fromkeys(int(pk) for pk in application_ids))
+    return BatchJob.objects.create(
+        created_by=actor, department_id=actor.department_id, application_ids=ids, total=len(ids)
+    )
+
+
+def _batch_approve_one(job: BatchJob, application_id: int) -> None:
+    """Approve one application of a batch and record the outcome in the same transaction."""
+    try:
+        with transaction.atomic():
+            application_approve(application_id=application_id, actor=job.created_by)
+            BatchJobItem.objects.create(job=job, application_id=application_id, approved=True)
+            BatchJob.objects.filter(pk=job.pk).update(done=F("done") + 1)
+    except ActionRefused as refused:
+        message = refused.message
+        with transaction.atomic():
+            _, created = BatchJobItem.objects.get_or_create(
+                job=job, application_id=application_id, defaults={"approved": False, "message": message[:300]}
+            )
+            if created:
+                BatchJob.objects.filter(pk=job.pk).update(failed=F("failed") + 1)
+
+
+def batch_job_run(*, job_id: int) -> BatchJob:
+    """Run (or resume) a batch approval: applications already handled by this job are skipped."""
+    claimed = BatchJob.objects.filter(pk=job_id).exclude(status=BatchJob.Status.DONE)
+    if not claimed.update(status=BatchJob.Status.RUNNING):
+        return BatchJob.objects.get(pk=job_id)
+    job = BatchJob.objects.select_related("created_by").get(pk=job_id)
+    handled = set(job.items.values_list("application_id", flat=True))
+    existing = set(Application.objects.filter(pk__in=job.application_ids).values_list("pk", flat=True))
+    for application_id in job.application_ids:
+        if application_id in handled:
+            continue
+        if application_id not in existing:
+            # Deleted since it was selected: nothing to record an outcome against.
+            BatchJob.objects.filter(pk=job.pk).update(failed=F("failed") + 1)
+            continue
+        _batch_approve_one(job, application_id)
+    BatchJob.objects.filter(pk=job.pk).update(status=BatchJob.Status.DONE, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job

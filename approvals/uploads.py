@@ -27,7 +27,6 @@ def _refuse(name: str, reason: str):
 
 def _check_pdf(uploaded, name: str) -> None:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     uploaded.seek(0)
     try:
@@ -38,18 +37,20 @@ def _check_pdf(uploaded, name: str) -> None:
             _refuse(name, _("the PDF has no pages."))
     except ValidationError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+    except Exception:  # untrusted input: any failure to parse it refuses it
         _refuse(name, _("the PDF is damaged and cannot be opened."))
 
 
 def _check_image(uploaded, name: str) -> None:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     uploaded.seek(0)
     try:
         with Image.open(uploaded) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except Image.DecompressionBombError:
+        _refuse(name, _("the image is too large in pixels; please scan it at a lower resolution."))
+    except Exception:  # untrusted input: any failure to open it refuses it
         _refuse(name, _("the image is damaged and cannot be opened."))
 
 

@@ -24,8 +24,12 @@ CATALOGUE_PAGE_SIZE = 20
 
 def catalogue(request):
     form = CatalogueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    items = selectors.catalogue_items(**{k: v or "" for k, v in filters.items()})
+    filters = {}
+    if form.is_bound:
+        form.is_valid()
+        # A filter that no longer validates (a closed department, a bad link) is ignored alone.
+        filters = {name: form.cleaned_data.get(name) or "" for name in form.fields if name not in form.errors}
+    items = selectors.catalogue_items(**filters)
     page = Paginator(items, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -95,7 +99,9 @@ def _render_form(request, *, item, application, form, file_errors=(), missing=()
             files_by_material.setdefault(record.material_id, []).append(record)
     notice = None
     if application is not None and application.state == State.NEEDS_CORRECTION:
-        notice = application.correction_notices.filter(resolved_at__isnull=True).prefetch_related("items").last()
+        notice = (
+            application.correction_notices.filter(resolved_at__isnull=True).prefetch_related("items__material").last()
+        )
     context = {
         "item": item,
         "application": application,
@@ -115,18 +121,6 @@ def _save_application(request, application):
     """Save typed values and uploads; then keep the draft or submit it. Nothing typed is lost."""
     item = application.item
     form = ApplicationForm(request.POST, item=item)
-    file_errors = []
-    for material in item.materials.all():
-        for uploaded in request.FILES.getlist(f"material_{material.pk}"):
-            try:
-                services.application_add_file(
-                    application=application, material=material, uploaded=uploaded, actor=request.user
-                )
-            except ValidationError as error:
-                file_errors.extend(error.messages)
-            except services.ActionRefused as refused:
-                messages.error(request, refused.message)
-                return redirect(application)
     form.is_valid()
     data = form.draft_data()
     # Values that did not validate keep what was stored before; the form shows what was typed.
@@ -141,9 +135,32 @@ def _save_application(request, application):
     except services.ActionRefused as refused:
         messages.error(request, refused.message)
         return redirect(application)
+    file_errors = []
+    for material in item.materials.all():
+        for uploaded in request.FILES.getlist(f"material_{material.pk}"):
+            try:
+                services.application_add_file(
+                    application=application, material=material, uploaded=uploaded, actor=request.user
+                )
+            except ValidationError as error:
+                file_errors.extend(error.messages)
+            except services.ActionRefused as refused:
+                messages.error(request, refused.message)
+                return redirect(application)
+    submitting = request.POST.get("action") == "submit"
     if form.errors or file_errors:
-        return _render_form(request, item=item, application=application, form=form, file_errors=file_errors, status=400)
-    if request.POST.get("action") != "submit":
+        # When submitting, also list everything missing, so nothing is told one round later.
+        missing = services.application_missing(application) if submitting else []
+        return _render_form(
+            request,
+            item=item,
+            application=application,
+            form=form,
+            file_errors=file_errors,
+            missing=missing,
+            status=400,
+        )
+    if not submitting:
         messages.success(request, _("Draft saved. You can continue it any time from your personal centre."))
         return redirect("approvals:application_edit", application.reference)
     try:

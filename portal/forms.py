@@ -31,6 +31,33 @@ class RegistrationForm(BaseUserCreationForm):
         self.fields["mobile"].widget.attrs.update(inputmode="numeric", autocomplete="tel")
         self.fields["email"].help_text = _("Used to reset your password and to send you notices.")
 
+    # An account opened without a password at the hall (a walk-in application) is taken
+    # over at registration when name and mobile match what the clerk recorded.
+    walk_in_account = None
+
+    def _existing(self, lookup: dict, message):
+        account = User.objects.filter(**lookup).first()
+        if account is None:
+            return
+        if account.has_usable_password():
+            raise forms.ValidationError(message, code="taken")
+        self.walk_in_account = account
+        self.instance = account  # validate uniqueness against the account being taken over
+
+    def _check_walk_in(self, name_field: str, account_name: str):
+        account = self.walk_in_account
+        if account is None:
+            return
+        data = self.cleaned_data
+        if data.get(name_field, "").strip() != account_name or data.get("mobile") != account.mobile:
+            raise forms.ValidationError(
+                _(
+                    "An account for this identity was opened at the hall. To take it over, enter the same name "
+                    "and mobile number as given there, or ask at the hall."
+                ),
+                code="walk_in_mismatch",
+            )
+
     def clean_mobile(self):
         mobile = self.cleaned_data["mobile"].strip()
         validate_mobile(mobile)
@@ -52,12 +79,17 @@ class CitizenRegistrationForm(RegistrationForm):
     def clean_id_number(self):
         number = normalize_id_number(self.cleaned_data["id_number"])
         validate_id_number(number)
-        if User.objects.filter(id_number=number).exists():
-            raise forms.ValidationError(
-                _("ID number: an account with this ID number already exists; log in or reset its password."),
-                code="id_taken",
-            )
+        self._existing(
+            {"id_number": number},
+            _("ID number: an account with this ID number already exists; log in or reset its password."),
+        )
         return number
+
+    def clean(self):
+        data = super().clean()
+        if self.walk_in_account is not None:
+            self._check_walk_in("real_name", self.walk_in_account.real_name)
+        return data
 
 
 class EnterpriseRegistrationForm(RegistrationForm):
@@ -80,12 +112,17 @@ class EnterpriseRegistrationForm(RegistrationForm):
     def clean_credit_code(self):
         code = normalize_credit_code(self.cleaned_data["credit_code"])
         validate_credit_code(code)
-        if User.objects.filter(credit_code=code).exists():
-            raise forms.ValidationError(
-                _(
-                    "Unified social credit code: an account for this enterprise already exists; "
-                    "log in or reset its password."
-                ),
-                code="credit_code_taken",
-            )
+        self._existing(
+            {"credit_code": code},
+            _(
+                "Unified social credit code: an account for this enterprise already exists; "
+                "log in or reset its password."
+            ),
+        )
         return code
+
+    def clean(self):
+        data = super().clean()
+        if self.walk_in_account is not None:
+            self._check_walk_in("organization_name", self.walk_in_account.organization_name)
+        return data

@@ -1,5 +1,6 @@
 """Shared core records: users, departments, districts and the working-day calendar."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -158,3 +159,33 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d}"
+
+
+class Notification(models.Model):
+    """A message to a user, shown in the personal centre and sent by e-mail (the outbox).
+
+    The row is written in the same transaction as the change it reports; a Celery task
+    sends the e-mail after commit, and a periodic task retries the ones still unsent, so
+    nothing is lost when the broker or the mail server is briefly unreachable.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["email_sent_at", "created_at"], name="portal_notif_outbox_idx")]
+
+    def __str__(self):
+        return self.title

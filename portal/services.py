@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import models, transaction
 
 from . import workdays
-from .models import CalendarDay, User
+from .models import CalendarDay, Notification, User
+
+logger = logging.getLogger(__name__)
 
 
 def official_calendar_days() -> list[tuple[date, bool, str]]:
@@ -63,19 +66,69 @@ def user_register(
     id_number: str = "",
     organization_name: str = "",
     credit_code: str = "",
+    walk_in_account: User | None = None,
 ) -> User:
-    """Create a citizen or enterprise account (the registration form has validated every field)."""
-    user = User(
-        username=username,
-        kind=kind,
-        email=email,
-        mobile=mobile,
-        real_name=real_name,
-        id_number=id_number,
-        organization_name=organization_name,
-        credit_code=credit_code,
-    )
+    """Create a citizen or enterprise account (the registration form has validated every field).
+
+    With ``walk_in_account`` (opened without a password for a visitor at the hall, whose
+    name and mobile the form matched) that account is taken over, with its applications.
+    """
+    user = walk_in_account or User(kind=kind)
+    for field, value in {
+        "username": username,
+        "email": email,
+        "mobile": mobile,
+        "real_name": real_name,
+        "id_number": id_number,
+        "organization_name": organization_name,
+        "credit_code": credit_code,
+    }.items():
+        setattr(user, field, value)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+def notification_send(*, user: User, kind: str, title: str, body: str = "", link: str = "") -> Notification:
+    """Record a notification for the user and e-mail it once the current transaction commits."""
+    notification = Notification.objects.create(user=user, kind=kind, title=title, body=body, link=link)
+    if user.email:
+        transaction.on_commit(lambda: queue_notification_email(notification.pk))
+    return notification
+
+
+def queue_notification_email(notification_id: int) -> None:
+    """Hand the e-mail to a Celery worker; if the broker is down the outbox sweep sends it later."""
+    from .tasks import notification_email_send
+
+    try:
+        notification_email_send.apply_async(args=[notification_id], retry=False)
+    except Exception:  # a broker outage must never break the request that caused the notice
+        logger.warning("Broker unreachable: notification %s stays in the outbox", notification_id, exc_info=True)
+
+
+def notification_email_deliver(*, notification_id: int) -> bool:
+    """Send one notification's e-mail unless it was sent already; return whether it was sent now."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import timezone, translation
+
+    # Claim the row so two workers never send the same e-mail twice.
+    claimed = Notification.objects.filter(pk=notification_id, email_sent_at__isnull=True).update(
+        email_sent_at=timezone.now(), email_attempts=models.F("email_attempts") + 1
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    context = {"notification": notification, "base_url": settings.PORTAL_BASE_URL}
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string("portal/email/notification-subject.txt", context).strip()
+            body = render_to_string("portal/email/notification-body.txt", context)
+        send_mail(subject, body, None, [notification.user.email])
+    except Exception:
+        Notification.objects.filter(pk=notification_id).update(email_sent_at=None)
+        raise
+    return True

@@ -164,8 +164,12 @@ TRACK_RATE_LIMIT = env.str("TRACK_RATE_LIMIT", default="10/10m")
 # Behind a proxy, the request header holding the client address, e.g. HTTP_X_REAL_IP.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
 
+# Batch approval: larger selections run in a Celery worker with a progress bar.
+BATCH_APPROVE_SYNC_LIMIT = env.int("BATCH_APPROVE_SYNC_LIMIT", default=200)
+
 # Uploads: the largest file accepted for one material, and the most kept in memory.
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
+UPLOAD_MAX_FILES_PER_MATERIAL = env.int("UPLOAD_MAX_FILES_PER_MATERIAL", default=10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
@@ -237,7 +241,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "notifications-outbox": {
+        "task": "portal.tasks.notifications_outbox_sweep",
+        "schedule": env.int("NOTIFICATION_OUTBOX_SECONDS", default=60),
+    },
+}
 
 LOGGING = {
     "version": 1,

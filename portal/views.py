@@ -49,6 +49,7 @@ def register(request, kind):
             id_number=data.get("id_number", ""),
             organization_name=data.get("organization_name", ""),
             credit_code=data.get("credit_code", ""),
+            walk_in_account=form.walk_in_account,
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome, %(name)s. Your account has been created.") % {"name": user.display_name})

@@ -1,0 +1,11 @@
+"""Celery tasks of approvals: thin wrappers that take ids and call services."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, soft_time_limit=3000, time_limit=3600)
+def batch_approve_run(job_id: int) -> int:
+    """Run or resume a batch approval; return how many were approved so far."""
+    return services.batch_job_run(job_id=job_id).done

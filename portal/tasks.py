@@ -1,0 +1,31 @@
+"""Celery tasks of the portal core: thin wrappers that take ids and call services."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+from .models import Notification
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+def notification_email_send(notification_id: int) -> bool:
+    """Send one notification's e-mail (safe to run twice)."""
+    return services.notification_email_deliver(notification_id=notification_id)
+
+
+@shared_task
+def notifications_outbox_sweep(older_than_seconds: int = 120) -> int:
+    """Send e-mails of notifications still unsent (broker or mail server was down); return how many."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    pending = Notification.objects.filter(
+        email_sent_at__isnull=True, created_at__lt=cutoff, email_attempts__lt=10, user__email__gt=""
+    ).values_list("pk", flat=True)[:500]
+    sent = 0
+    for notification_id in pending:
+        try:
+            sent += services.notification_email_deliver(notification_id=notification_id)
+        except OSError:
+            continue
+    return sent
