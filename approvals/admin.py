@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -133,28 +133,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["reference", "applicant_name", "=applicant_id_number", "item__name"]
     list_per_page = 50
     actions = ["batch_approve"]
-    readonly_fields = [
-        "reference",
-        "item",
-        "department",
-        "channel",
-        "applicant_name",
-        "identity",
-        "contact_name",
-        "contact_phone",
-        "delivery_method",
-        "delivery_address",
-        "state",
-        "handler",
-        "submitted_at",
-        "accepted_at",
-        "decided_at",
-        "decision_reason",
-        "extension_days",
-        "extension_reason",
-        "extension_approved_by",
-        "flagged_for_supervision",
-    ]
     fieldsets = [
         (None, {"fields": ["reference", "item", "department", "channel", "state", "handler"]}),
         (_("Applicant"), {"fields": ["applicant_name", "identity", "contact_name", "contact_phone"]}),
@@ -175,6 +153,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             },
         ),
     ]
+    readonly_fields = [name for _title, options in fieldsets for name in options["fields"]]
 
     # Scope: every list, search, filter, count and URL goes through this queryset.
     def get_queryset(self, request):
@@ -407,14 +386,9 @@ class ApplicationAdmin(admin.ModelAdmin):
         )
         file_errors, missing = [], []
         if request.method == "POST":
-            for material in item.materials.all():
-                for uploaded in request.FILES.getlist(f"material_{material.pk}"):
-                    try:
-                        services.application_add_file(
-                            application=application, material=material, uploaded=uploaded, actor=request.user
-                        )
-                    except ValidationError as error:
-                        file_errors.extend(error.messages)
+            file_errors = services.application_add_uploads(
+                application=application, files=request.FILES, actor=request.user
+            )
             if form.is_valid():
                 services.application_update(application=application, actor=request.user, data=form.draft_data())
                 if not file_errors and request.POST.get("action") == "submit":

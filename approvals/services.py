@@ -192,6 +192,18 @@ def application_add_file(*, application: Application, material: ServiceMaterial,
     return record
 
 
+def application_add_uploads(*, application: Application, files, actor: User) -> list[str]:
+    """Attach every uploaded file of a form (``material_<id>`` inputs); return why any was refused."""
+    refused = []
+    for material in application.item.materials.all():
+        for uploaded in files.getlist(f"material_{material.pk}"):
+            try:
+                application_add_file(application=application, material=material, uploaded=uploaded, actor=actor)
+            except ValidationError as error:
+                refused.extend(error.messages)
+    return refused
+
+
 def application_remove_file(*, application: Application, file_id: int, actor: User) -> None:
     """Remove an uploaded file from a draft or an application under correction."""
     with transaction.atomic():
@@ -365,33 +377,32 @@ def application_request_correction(
     return notice
 
 
-def application_accept(*, application_id: int, actor: User) -> Application:
-    """Accept a submitted application (受理)."""
+def _decide(application_id: int, actor: User, name: str, *, title, reason: str | None = None) -> Application:
+    """Run a transition that decides something and tell the applicant about it."""
+    if reason is not None and not reason.strip():
+        raise ActionRefused(
+            _("A rejection states its reasons.") if name == "reject" else _("A denial states its reasons.")
+        )
+    extra = {"reason": reason.strip()} if reason is not None else {}
     with transaction.atomic():
-        application = _transition(application_id, actor, "accept", at=timezone.now())
+        application = _transition(application_id, actor, name, at=timezone.now(), **extra)
         application.save()
         _notify_applicant(
-            application,
-            kind="accepted",
-            title=_("Your application %(reference)s has been accepted") % {"reference": application.reference},
+            application, kind=name, title=title % {"reference": application.reference}, body=extra.get("reason", "")
         )
     return application
+
+
+def application_accept(*, application_id: int, actor: User) -> Application:
+    """Accept a submitted application (受理)."""
+    return _decide(application_id, actor, "accept", title=_("Your application %(reference)s has been accepted"))
 
 
 def application_reject(*, application_id: int, actor: User, reason: str) -> Application:
     """Refuse to accept a submitted application (不予受理), stating reasons and the legal remedy."""
-    if not reason.strip():
-        raise ActionRefused(_("A rejection states its reasons."))
-    with transaction.atomic():
-        application = _transition(application_id, actor, "reject", at=timezone.now(), reason=reason.strip())
-        application.save()
-        _notify_applicant(
-            application,
-            kind="rejected",
-            title=_("Your application %(reference)s was not accepted") % {"reference": application.reference},
-            body=reason.strip(),
-        )
-    return application
+    return _decide(
+        application_id, actor, "reject", title=_("Your application %(reference)s was not accepted"), reason=reason
+    )
 
 
 def application_claim(*, application_id: int, actor: User) -> Application:
@@ -476,31 +487,14 @@ def application_extend(*, application_id: int, actor: User, reason: str, approve
 
 def application_approve(*, application_id: int, actor: User) -> Application:
     """Grant the permit (准予许可)."""
-    with transaction.atomic():
-        application = _transition(application_id, actor, "approve", at=timezone.now())
-        application.save()
-        _notify_applicant(
-            application,
-            kind="approved",
-            title=_("Your application %(reference)s has been approved") % {"reference": application.reference},
-        )
-    return application
+    return _decide(application_id, actor, "approve", title=_("Your application %(reference)s has been approved"))
 
 
 def application_deny(*, application_id: int, actor: User, reason: str) -> Application:
     """Refuse the permit (不予许可), stating reasons and the legal remedy."""
-    if not reason.strip():
-        raise ActionRefused(_("A denial states its reasons."))
-    with transaction.atomic():
-        application = _transition(application_id, actor, "deny", at=timezone.now(), reason=reason.strip())
-        application.save()
-        _notify_applicant(
-            application,
-            kind="denied",
-            title=_("Your application %(reference)s has been denied") % {"reference": application.reference},
-            body=reason.strip(),
-        )
-    return application
+    return _decide(
+        application_id, actor, "deny", title=_("Your application %(reference)s has been denied"), reason=reason
+    )
 
 
 def walk_in_applicant(*, kind: str, id_number: str, name: str, mobile: str) -> User:

@@ -5,7 +5,6 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -135,18 +134,11 @@ def _save_application(request, application):
     except services.ActionRefused as refused:
         messages.error(request, refused.message)
         return redirect(application)
-    file_errors = []
-    for material in item.materials.all():
-        for uploaded in request.FILES.getlist(f"material_{material.pk}"):
-            try:
-                services.application_add_file(
-                    application=application, material=material, uploaded=uploaded, actor=request.user
-                )
-            except ValidationError as error:
-                file_errors.extend(error.messages)
-            except services.ActionRefused as refused:
-                messages.error(request, refused.message)
-                return redirect(application)
+    try:
+        file_errors = services.application_add_uploads(application=application, files=request.FILES, actor=request.user)
+    except services.ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(application)
     submitting = request.POST.get("action") == "submit"
     if form.errors or file_errors:
         # When submitting, also list everything missing, so nothing is told one round later.
