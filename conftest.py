@@ -97,3 +97,16 @@ def _celery_eager():
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def requires_postgresql(db):
+    """Skip outside CI when the database is not PostgreSQL; in CI (CI set) fail instead."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("CI must run this test on PostgreSQL: set DATABASE_URL")
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")

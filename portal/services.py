@@ -132,3 +132,10 @@ def notification_email_deliver(*, notification_id: int) -> bool:
         Notification.objects.filter(pk=notification_id).update(email_sent_at=None)
         raise
     return True
+
+
+def notifications_mark_read(*, user: User) -> int:
+    """Mark the user's unread notifications as read; return how many."""
+    from django.utils import timezone
+
+    return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from . import personal_centre, selectors, services
 from .forms import CitizenRegistrationForm, EnterpriseRegistrationForm
@@ -65,7 +65,17 @@ def register(request, kind):
 def me(request):
     """Show the account and every section the apps contribute (applications, appointments...)."""
     sections = [{"template": s.template, **s.context(request)} for s in personal_centre.sections()]
-    return render(request, "portal/me.html", {"sections": sections})
+    notifications = list(request.user.notifications.all()[:10])
+    unread = sum(1 for n in notifications if n.read_at is None)
+    return render(request, "portal/me.html", {"sections": sections, "notifications": notifications, "unread": unread})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark every notification of the user as read."""
+    services.notifications_mark_read(user=request.user)
+    return redirect("me")
 
 
 @require_GET

@@ -259,18 +259,8 @@ def test_a_file_is_removed_from_a_draft(client, citizen, permit_item):
     assert not MaterialFile.objects.filter(pk=record.pk).exists()
 
 
-def _requires_postgresql():
-    import os
-
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI"):
-            pytest.fail("CI must run this test on PostgreSQL (DATABASE_URL)")
-        pytest.skip("needs PostgreSQL: set DATABASE_URL")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_simultaneous_submissions_never_share_a_reference(permit_item):
-    _requires_postgresql()
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_submissions_never_share_a_reference(requires_postgresql, permit_item):
     applicants = [portal_factories.citizen(f"c{i}", "并发") for i in range(8)]
     drafts = [factories.complete_draft(permit_item, a) for a in applicants]
     barrier = threading.Barrier(len(drafts))

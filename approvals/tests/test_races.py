@@ -1,0 +1,70 @@
+"""Two people acting on the same application at the same moment: exactly one wins (PostgreSQL)."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django_fsm_log.models import StateLog
+
+from approvals import services
+from approvals.models import Application, State
+from approvals.tests import factories
+from portal import roles
+from portal.tests import factories as portal_factories
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _race(*calls):
+    """Run the calls at the same moment in threads; return their results or exceptions."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:  # recorded for the assertions
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_two_clerks_accepting_and_rejecting_at_once_make_one_transition(requires_postgresql, permit_item, citizen):
+    application = factories.submitted(permit_item, citizen)
+    first = portal_factories.staff("clerk1", roles.CLERK)
+    second = portal_factories.staff("clerk2", roles.CLERK)
+    for _ in range(5):
+        results = _race(
+            lambda: services.application_accept(application_id=application.pk, actor=first),
+            lambda: services.application_reject(application_id=application.pk, actor=second, reason="不属于受理范围"),
+        )
+        losers = [r for r in results if isinstance(r, Exception)]
+        assert len(losers) == 1 and isinstance(losers[0], services.AlreadyHandled), results
+        application.refresh_from_db()
+        assert application.state in (State.ACCEPTED, State.REJECTED)
+        assert StateLog.objects.filter(object_id=application.pk, state=application.state).count() == 1
+        application = factories.submitted(permit_item, citizen)
+
+
+def test_two_reviewers_claiming_at_once_leave_one_handler(requires_postgresql, permit_item, citizen, clerk, reviewer):
+    colleague = portal_factories.staff("colleague", roles.REVIEWER, reviewer.department)
+    application = factories.submitted(permit_item, citizen)
+    services.application_accept(application_id=application.pk, actor=clerk)
+    results = _race(
+        lambda: services.application_claim(application_id=application.pk, actor=reviewer),
+        lambda: services.application_claim(application_id=application.pk, actor=colleague),
+    )
+    winners = [r for r in results if isinstance(r, Application)]
+    assert len(winners) == 1
+    assert isinstance([r for r in results if r not in winners][0], services.AlreadyHandled)
+    application.refresh_from_db()
+    assert application.handler == winners[0].handler
+    assert StateLog.objects.filter(object_id=application.pk, transition="claim").count() == 1
