@@ -21,5 +21,12 @@ urlpatterns = [
         views.material_delete,
         name="material_delete",
     ),
+    path(
+        "me/applications/<str:reference>/notices/correction/<int:number>/",
+        views.application_notice,
+        {"kind": "correction"},
+        name="correction_notice",
+    ),
+    path("me/applications/<str:reference>/notices/<str:kind>/", views.application_notice, name="notice"),
     path("track/", views.track, name="track"),
 ]

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
@@ -190,6 +191,7 @@ def application_detail(request, reference):
             "notices": notices,
             "fields": fields,
             "timeline": selectors.timeline(application, comments=True),
+            "documents": application_notices(application),
             "next_step": selectors.next_step(application),
             "due_date": selectors.due_date(application),
             "can_withdraw": application.state in (State.DRAFT, State.SUBMITTED, State.NEEDS_CORRECTION, State.ACCEPTED),
@@ -274,3 +276,49 @@ def my_applications_section(request) -> dict:
     page = Paginator(selectors.applications_of(request.user), 10).get_page(request.GET.get("page"))
     rows = [(a, selectors.next_step(a), selectors.due_date(a)) for a in page]
     return {"applications_page": page, "application_rows": rows}
+
+
+NOTICE_TITLES = {
+    "acceptance": _("Notice of acceptance"),
+    "correction": _("Notice of corrections needed"),
+    "rejection": _("Decision not to accept"),
+    "denial": _("Decision to deny the permit"),
+}
+
+
+@login_required
+def application_notice(request, reference, kind, number=None):
+    """Show an official notice of the applicant's application, ready to print."""
+    application = selectors.application_get_for_user(request.user, reference)
+    notice = None
+    available = {
+        "acceptance": application.accepted_at is not None,
+        "correction": True,
+        "rejection": application.state == State.REJECTED,
+        "denial": application.state == State.DENIED,
+    }
+    if not available.get(kind):
+        raise Http404("No such notice")
+    if kind == "correction":
+        notice = get_object_or_404(application.correction_notices.prefetch_related("items__material"), round=number)
+    return render(
+        request,
+        "approvals/notice.html",
+        {"application": application, "kind": kind, "title": NOTICE_TITLES[kind], "notice": notice},
+    )
+
+
+def application_notices(application) -> list[tuple[str, str]]:
+    """Return (title, url) of every notice the applicant can open and print."""
+    ref = application.reference
+    notices = []
+    if application.accepted_at:
+        notices.append((NOTICE_TITLES["acceptance"], reverse("approvals:notice", args=[ref, "acceptance"])))
+    for notice in application.correction_notices.all():
+        title = f"{NOTICE_TITLES['correction']} ({notice.round})"
+        notices.append((title, reverse("approvals:correction_notice", args=[ref, notice.round])))
+    if application.state == State.REJECTED:
+        notices.append((NOTICE_TITLES["rejection"], reverse("approvals:notice", args=[ref, "rejection"])))
+    if application.state == State.DENIED:
+        notices.append((NOTICE_TITLES["denial"], reverse("approvals:notice", args=[ref, "denial"])))
+    return notices

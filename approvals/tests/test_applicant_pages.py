@@ -126,3 +126,39 @@ def test_the_applicant_downloads_their_material(client, citizen, permit_item):
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_applicant_opens_the_acceptance_and_correction_notices(client, citizen, clerk, permit_item):
+    application = factories.submitted(permit_item, citizen)
+    services.application_request_correction(
+        application_id=application.pk, actor=clerk, items=[(None, "parcel_no", "宗地编号与权属证书不符")]
+    )
+    services.application_submit(application_id=application.pk, actor=citizen)
+    services.application_accept(application_id=application.pk, actor=clerk)
+    client.force_login(citizen)
+    detail = client.get(reverse("approvals:application_detail", args=[application.reference])).content.decode()
+    acceptance = reverse("approvals:notice", args=[application.reference, "acceptance"])
+    correction = reverse("approvals:correction_notice", args=[application.reference, 1])
+    assert acceptance in detail and correction in detail
+    assert "受理通知书" in client.get(acceptance).content.decode()
+    assert "宗地编号与权属证书不符" in client.get(correction).content.decode()
+    assert client.get(reverse("approvals:notice", args=[application.reference, "denial"])).status_code == 404
+
+
+def test_the_denial_decision_states_reasons_and_remedies(client, citizen, clerk, reviewer, permit_item):
+    application = factories.submitted(permit_item, citizen)
+    services.application_accept(application_id=application.pk, actor=clerk)
+    services.application_claim(application_id=application.pk, actor=reviewer)
+    services.application_deny(application_id=application.pk, actor=reviewer, reason="建设用地手续不全")
+    client.force_login(citizen)
+    content = client.get(reverse("approvals:notice", args=[application.reference, "denial"])).content.decode()
+    assert "不予许可决定书" in content
+    assert "建设用地手续不全" in content
+    assert "行政复议" in content and "行政诉讼" in content
+
+
+def test_another_citizen_cannot_open_the_notices(client, citizen, other_citizen, clerk, permit_item):
+    application = factories.submitted(permit_item, citizen)
+    services.application_accept(application_id=application.pk, actor=clerk)
+    client.force_login(other_citizen)
+    assert client.get(reverse("approvals:notice", args=[application.reference, "acceptance"])).status_code == 404

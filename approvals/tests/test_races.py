@@ -42,9 +42,10 @@ def test_two_clerks_accepting_and_rejecting_at_once_make_one_transition(requires
     first = portal_factories.staff("clerk1", roles.CLERK)
     second = portal_factories.staff("clerk2", roles.CLERK)
     for _ in range(5):
+        pk = application.pk
         results = _race(
-            lambda: services.application_accept(application_id=application.pk, actor=first),
-            lambda: services.application_reject(application_id=application.pk, actor=second, reason="不属于受理范围"),
+            lambda pk=pk: services.application_accept(application_id=pk, actor=first),
+            lambda pk=pk: services.application_reject(application_id=pk, actor=second, reason="不属于受理范围"),
         )
         losers = [r for r in results if isinstance(r, Exception)]
         assert len(losers) == 1 and isinstance(losers[0], services.AlreadyHandled), results

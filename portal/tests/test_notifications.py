@@ -26,9 +26,9 @@ def test_the_email_is_queued_only_after_the_transaction_commits(citizen, django_
 def test_a_broker_outage_leaves_the_email_in_the_outbox_and_the_sweep_sends_it_once(
     citizen, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(tasks.notification_email_send, "apply_async", side_effect=OSError("broker down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.notification_send(user=citizen, kind="approve", title="您的办件已准予许可")
+    broker_down = mock.patch.object(tasks.notification_email_send, "apply_async", side_effect=OSError("broker down"))
+    with broker_down, django_capture_on_commit_callbacks(execute=True):
+        services.notification_send(user=citizen, kind="approve", title="您的办件已准予许可")
     assert mail.outbox == []
     assert Notification.objects.get().email_sent_at is None
     assert tasks.notifications_outbox_sweep(older_than_seconds=0) == 1
