@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: help install run test lint format check messages clean
+.PHONY: help install run test lint format check messages clean bench
 
 help:
 	@echo "make run    install, migrate, load demo data, start web + Celery worker + beat"
@@ -46,3 +46,6 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache
+
+bench: install
+	$(PY) scripts/bench_batch_approve.py 1000

@@ -110,3 +110,55 @@ def requires_postgresql(db):
         if os.environ.get("CI"):
             pytest.fail("CI must run this test on PostgreSQL: set DATABASE_URL")
         pytest.skip("needs PostgreSQL: set DATABASE_URL")
+
+
+@pytest.fixture
+def real_worker(requires_postgresql, settings):
+    """Start a Celery worker process on its own queue, against the test database and Redis.
+
+    Yields the queue name; tasks sent there with apply_async(queue=...) run in the worker.
+    """
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    import uuid
+
+    from django.db import connection
+
+    from portal.celery import app
+
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must run this test with CELERY_BROKER_URL on Redis")
+        pytest.skip("needs Redis: set CELERY_BROKER_URL=redis://...")
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    hostname = f"{queue}@localhost"
+    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    log = tempfile.TemporaryFile()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-Q", queue, "-n", hostname],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 30
+        while not app.control.ping(destination=[hostname], timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"the Celery worker did not start: {log.read().decode()[-2000:]}")
+        yield queue
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()

@@ -1,0 +1,33 @@
+"""A real Celery worker process runs a batch approval (PostgreSQL and Redis, as in CI)."""
+
+import time
+
+import pytest
+
+from approvals import services, tasks
+from approvals.models import Application, BatchJob, State
+from approvals.tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_a_worker_process_approves_a_batch_exactly_once(real_worker, permit_item, clerk, reviewer, citizen):
+    ids = []
+    for _ in range(12):
+        application = factories.submitted(permit_item, citizen)
+        services.application_accept(application_id=application.pk, actor=clerk)
+        services.application_claim(application_id=application.pk, actor=reviewer)
+        ids.append(application.pk)
+    job = services.batch_job_create(actor=reviewer, application_ids=ids)
+    tasks.batch_approve_run.apply_async(args=[job.pk], queue=real_worker)
+    # Sent twice, as a redelivered message would be: nothing is approved twice.
+    tasks.batch_approve_run.apply_async(args=[job.pk], queue=real_worker)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.status == BatchJob.Status.DONE and job.done + job.failed == job.total:
+            break
+        time.sleep(0.3)
+    assert (job.status, job.done, job.failed) == (BatchJob.Status.DONE, 12, 0)
+    assert Application.objects.filter(pk__in=ids, state=State.APPROVED).count() == 12
+    assert job.items.count() == 12
