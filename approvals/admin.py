@@ -135,7 +135,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     actions = ["batch_approve"]
     fieldsets = [
         (None, {"fields": ["reference", "item", "department", "channel", "state", "handler"]}),
-        (_("Applicant"), {"fields": ["applicant_name", "identity", "contact_name", "contact_phone"]}),
+        (_("Applicant"), {"fields": ["applicant_name", "identity", "contact_name", "masked_contact_phone"]}),
         (_("Receiving the result"), {"fields": ["delivery_method", "delivery_address"]}),
         (
             _("Dates and decision"),
@@ -202,6 +202,18 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("ID number or credit code"))
     def identity(self, obj):
         return obj.masked_id_number
+
+    @admin.display(description=_("contact phone"))
+    def masked_contact_phone(self, obj):
+        return obj.masked_contact_phone
+
+    def get_list_display(self, request):
+        if request.user.has_perm("approvals.intake_application") or request.user.has_perm(
+            "approvals.approve_second_correction"
+        ):
+            return self.list_display
+        # A reviewer's list holds their own department only.
+        return [name for name in self.list_display if name not in ("department", "channel")]
 
     # --- extra pages -----------------------------------------------------------------------
 

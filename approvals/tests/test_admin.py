@@ -352,3 +352,14 @@ def test_above_the_threshold_the_admin_queues_a_job_with_a_progress_page(
     page = client.get(response["Location"]).content.decode()
     assert "<progress" in page and "100%" in page
     assert Application.objects.filter(state=State.APPROVED).count() == 3
+
+
+def test_full_id_and_phone_only_for_the_clerk(client, clerk, reviewer, in_review, citizen):
+    url = reverse("admin:approvals_application_change", args=[in_review.pk])
+    client.force_login(reviewer)
+    page = client.get(url).content.decode()
+    assert citizen.id_number not in page and in_review.contact_phone not in page
+    assert in_review.masked_id_number in page
+    client.force_login(clerk)
+    page = client.get(url).content.decode()
+    assert citizen.id_number in page and in_review.contact_phone in page
