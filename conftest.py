@@ -140,7 +140,7 @@ def real_worker(requires_postgresql, settings):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     hostname = f"{queue}@localhost"
     env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally block below
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-Q", queue, "-n", hostname],
         env=env,
