@@ -667,3 +667,19 @@ class BatchJobItem(models.Model):
 
     def __str__(self):
         return f"{self.job_id}:{self.application_id}"
+
+
+class TransitionRole(models.Model):
+    """The role an actor held when making a logged transition (electronic tracking, 电子追踪)."""
+
+    log = models.OneToOneField(
+        "django_fsm_log.StateLog", verbose_name=_("log"), on_delete=models.CASCADE, related_name="role_record"
+    )
+    role = models.CharField(_("role"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("role at the time")
+        verbose_name_plural = _("roles at the time")
+
+    def __str__(self):
+        return self.role

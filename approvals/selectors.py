@@ -231,31 +231,21 @@ def working_days_waited(application: Application) -> int | None:
 
 
 def staff_log(application: Application) -> list[dict]:
-    """Return the full transition log with the acting staff member's name and role."""
-    from portal.roles import ALL_ROLES
-
+    """Return the full transition log with the acting staff member's name and role at the time."""
     logs = (
         StateLog.objects.filter(content_type=ContentType.objects.get_for_model(Application), object_id=application.pk)
-        .select_related("by")
-        .prefetch_related("by__groups")
+        .select_related("by", "role_record")
         .order_by("timestamp", "pk")
     )
     states = dict(State.choices)
     rows = []
     for log in logs:
-        if log.by is None:
-            actor, role = _("System"), _("System")
-        elif log.by_id == application.applicant_id:
-            actor, role = log.by.display_name or log.by.username, _("Applicant")
-        else:
-            names = sorted(g.name for g in log.by.groups.all() if g.name in ALL_ROLES)
-            actor = log.by.display_name or log.by.username
-            role = "、".join(names) or TRANSITION_ROLE.get(log.transition, "")
+        record = getattr(log, "role_record", None)
         rows.append(
             {
                 "at": log.timestamp,
-                "actor": actor,
-                "role": role,
+                "actor": (log.by.display_name or log.by.username) if log.by else _("System"),
+                "role": record.role if record else "",
                 "transition": log.transition,
                 "source": states.get(log.source_state, log.source_state or ""),
                 "target": states.get(log.state, log.state),

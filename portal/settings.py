@@ -159,6 +159,9 @@ if DEBUG:
 MEDIA_URL = "media/"
 # Uploads are never served directly: views check permissions and stream them.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Transition log (electronic tracking): django-fsm-log, plus the actor's role at the time.
+DJANGO_FSM_LOG_STORAGE_METHOD = "approvals.fsm_log.RoleRecordingBackend"
+
 # Public tracking: lookups per address (django-ratelimit, in the shared cache).
 TRACK_RATE_LIMIT = env.str("TRACK_RATE_LIMIT", default="10/10m")
 # Behind a proxy, the request header holding the client address, e.g. HTTP_X_REAL_IP.

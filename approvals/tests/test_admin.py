@@ -363,3 +363,15 @@ def test_full_id_and_phone_only_for_the_clerk(client, clerk, reviewer, in_review
     client.force_login(clerk)
     page = client.get(url).content.decode()
     assert citizen.id_number in page and in_review.contact_phone in page
+
+
+def test_the_log_keeps_the_role_held_at_the_time(clerk, submitted):
+    from django.contrib.auth.models import Group
+
+    from approvals import selectors
+    from portal import roles
+
+    services.application_accept(application_id=submitted.pk, actor=clerk)
+    clerk.groups.set([Group.objects.get(name=roles.SUPERVISOR)])  # the clerk changes job afterwards
+    rows = selectors.staff_log(submitted)
+    assert [(r["transition"], r["role"]) for r in rows] == [("submit", "申请人"), ("accept", "窗口人员")]
