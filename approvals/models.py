@@ -214,6 +214,12 @@ class ReferenceSequence(models.Model):
         return f"{self.key}: {self.last}"
 
 
+class SlaLevel(models.TextChoices):
+    NORMAL = "normal", _("On time")
+    WARNING = "warning", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
 class State(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted, awaiting intake")
@@ -338,6 +344,19 @@ class Application(FSMModelMixin, models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    auto_accepted = models.BooleanField(
+        _("accepted automatically"), default=False, help_text=_("Intake was late: accepted by law (Art. 32).")
+    )
+    # The legal clock, set by the services on every transition that affects it (never by save()).
+    intake_due_at = models.DateTimeField(_("intake deadline"), null=True, blank=True)
+    due_at = models.DateTimeField(_("promised deadline"), null=True, blank=True, db_index=True)
+    statutory_due_at = models.DateTimeField(_("statutory deadline"), null=True, blank=True)
+    sla_due_at = models.DateTimeField(
+        _("current deadline"), null=True, blank=True, help_text=_("Empty while the clock is paused or stopped.")
+    )
+    sla_level = models.CharField(
+        _("time-limit status"), max_length=10, choices=SlaLevel.choices, default=SlaLevel.NORMAL
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -351,6 +370,9 @@ class Application(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["department", "state"]),
+            # The SLA sweep's range queries: level, then the current deadline.
+            models.Index(fields=["sla_level", "sla_due_at"], name="approvals_app_sla_idx"),
+            models.Index(fields=["state", "intake_due_at"], name="approvals_app_intake_idx"),
         ]
 
     def __str__(self):
@@ -421,6 +443,14 @@ class Application(FSMModelMixin, models.Model):
     def accept(self, *, by=None, description=None, at=None):
         """Accept the application for review (受理)."""
         self.accepted_at = at
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.SUBMITTED, target=State.ACCEPTED)
+    def auto_accept(self, *, by=None, description=None):
+        """Accept by law when intake is late (Art. 32): accepted as of the day it was received."""
+        self.accepted_at = self.submitted_at
+        self.auto_accepted = True
 
     @fsm_log_by
     @fsm_log_description
@@ -528,6 +558,7 @@ class ClockPause(models.Model):
         INSPECTION = "inspection", _("Inspection")
         APPRAISAL = "appraisal", _("Appraisal")
         EXPERT_REVIEW = "expert_review", _("Expert review")
+        CORRECTION = "correction", _("Waiting for corrections")
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="pauses"
@@ -683,3 +714,23 @@ class TransitionRole(models.Model):
 
     def __str__(self):
         return self.role
+
+
+class SlaAlert(models.Model):
+    """One alert that an application reached a time-limit level: at most one per level."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="sla_alerts"
+    )
+    level = models.CharField(_("level"), max_length=10, choices=SlaLevel.choices)
+    deadline = models.DateTimeField(_("deadline"))
+    created_at = models.DateTimeField(_("raised"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("time-limit alert")
+        verbose_name_plural = _("time-limit alerts")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["application", "level"], name="approvals_sla_alert_once")]
+
+    def __str__(self):
+        return f"{self.application} {self.level}"

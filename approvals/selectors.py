@@ -17,8 +17,6 @@ from portal.models import User
 
 from .models import Application, ServiceItem, State
 
-INTAKE_WORKING_DAYS = 5  # Administrative Licensing Law, Art. 32
-
 
 def catalogue_items(
     *, q: str = "", department: str = "", district: str = "", kind: str = "", depth: str = ""
@@ -96,12 +94,17 @@ def _local_date(moment: datetime | None) -> date | None:
 
 
 def due_date(application: Application) -> date | None:
-    """Return the date by which the next official step is due, once it is known."""
-    if application.state == State.SUBMITTED and application.submitted_at:
-        return workdays.add_working_days(_local_date(application.submitted_at), INTAKE_WORKING_DAYS)
-    if application.state in (State.ACCEPTED, State.IN_REVIEW) and application.accepted_at:
-        return workdays.add_working_days(_local_date(application.accepted_at), application.item.promised_days)
-    return None
+    """Return the day the current official step is due (intake or decision), once known."""
+    from .deadlines import day_of
+
+    return day_of(application.sla_due_at) if application.sla_due_at else None
+
+
+def working_days_left(application: Application) -> int | None:
+    """Return the working days left before the current deadline (negative when overdue)."""
+    from .sla import working_days_left as left
+
+    return left(application)
 
 
 # Which role acts in each transition, for the public timeline (staff names are never shown).

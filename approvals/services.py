@@ -16,7 +16,7 @@ from django_fsm import can_proceed, has_transition_perm
 from portal.models import User
 from portal.services import notification_send
 
-from . import schema
+from . import schema, sla
 from .models import (
     Application,
     BatchJob,
@@ -274,10 +274,13 @@ def application_submit(*, application_id: int, actor: User) -> Application:
         if application.state == State.DRAFT:
             reference = _next_reference(application.item, timezone.localdate(now))
             application.submit(by=actor, at=now, reference=reference)
+            sla.clock_on_submit(application, now)
         else:
             application.resubmit(by=actor, at=now)
             application.correction_notices.filter(resolved_at__isnull=True).update(resolved_at=now)
+            sla.clock_resume(application, actor=actor, now=now)
         application.save()
+        sla.raise_alert_if_due(application)
     return application
 
 
@@ -293,7 +296,9 @@ def application_withdraw(*, application_id: int, actor: User, reason: str = "") 
                 % {"state": application.get_state_display()}
             )
         application.withdraw(by=actor, at=timezone.now(), description=reason.strip() or None)
+        sla.clock_stop(application)
         application.save()
+        application.pauses.filter(ended_at__isnull=True).update(ended_at=timezone.now(), ended_by=actor)
     return application
 
 
@@ -367,6 +372,7 @@ def application_request_correction(
         )
         if rounds:
             application.flagged_for_supervision = True
+        sla.clock_pause(application, kind=ClockPause.Kind.CORRECTION, reason=description, actor=actor)
         application.save()
         _notify_applicant(
             application,
@@ -385,8 +391,14 @@ def _decide(application_id: int, actor: User, name: str, *, title, reason: str |
         )
     extra = {"reason": reason.strip()} if reason is not None else {}
     with transaction.atomic():
-        application = _transition(application_id, actor, name, at=timezone.now(), **extra)
+        now = timezone.now()
+        application = _transition(application_id, actor, name, at=now, **extra)
+        if name == "accept":
+            sla.clock_on_accept(application, now)
+        else:
+            sla.clock_stop(application)
         application.save()
+        sla.raise_alert_if_due(application)
         _notify_applicant(
             application, kind=name, title=title % {"reference": application.reference}, body=extra.get("reason", "")
         )
@@ -405,6 +417,44 @@ def application_reject(*, application_id: int, actor: User, reason: str) -> Appl
     )
 
 
+def application_auto_accept(*, application_id: int) -> Application:
+    """Accept by law an application whose intake deadline has passed (Art. 32); alert the clerks."""
+    from portal import roles
+
+    with transaction.atomic():
+        application = _lock(application_id)
+        now = timezone.now()
+        if application.state != State.SUBMITTED or not application.intake_due_at or application.intake_due_at >= now:
+            raise AlreadyHandled(_("This application is no longer waiting for intake."))
+        with translation.override(settings.LANGUAGE_CODE):
+            description = _(
+                "Accepted automatically: not handled within 5 working days of receipt, so it counts as accepted "
+                "from the day it was received (Administrative Licensing Law, Art. 32)."
+            )
+        application.auto_accept(by=None, description=description)
+        sla.clock_on_accept(application, now)
+        application.save()
+        sla.raise_alert_if_due(application)
+        _notify_applicant(
+            application,
+            kind="accept",
+            title=_("Your application %(reference)s has been accepted") % {"reference": application.reference},
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Accepted automatically after the intake deadline: %(reference)s") % {
+                "reference": application.reference
+            }
+        for clerk in User.objects.filter(is_active=True, groups__name__in=[roles.CLERK, roles.SUPERVISOR]).distinct():
+            notification_send(
+                user=clerk,
+                kind="auto_accepted",
+                title=title,
+                body=application.item.name,
+                link=f"/admin/approvals/application/{application.pk}/change/",
+            )
+    return application
+
+
 def application_claim(*, application_id: int, actor: User) -> Application:
     """Take an accepted application of the reviewer's department into review."""
     with transaction.atomic():
@@ -415,19 +465,17 @@ def application_claim(*, application_id: int, actor: User) -> Application:
 
 def application_suspend(*, application_id: int, actor: User, kind: str, reason: str, expected_days: int) -> ClockPause:
     """Suspend the clock for a hearing, testing, inspection, appraisal or expert review."""
-    if kind not in ClockPause.Kind.values or not reason.strip() or expected_days < 1:
+    if (
+        kind not in ClockPause.Kind.values
+        or kind == ClockPause.Kind.CORRECTION
+        or not reason.strip()
+        or expected_days < 1
+    ):
         raise ActionRefused(_("A suspension states its kind, its reason and the expected working days."))
     with transaction.atomic():
         application = _transition(application_id, actor, "suspend", description=reason.strip())
+        pause = sla.clock_pause(application, kind=kind, reason=reason.strip(), actor=actor, expected_days=expected_days)
         application.save()
-        pause = ClockPause.objects.create(
-            application=application,
-            kind=kind,
-            reason=reason.strip(),
-            expected_days=expected_days,
-            started_at=timezone.now(),
-            started_by=actor,
-        )
         _notify_applicant(
             application,
             kind="suspended",
@@ -443,8 +491,9 @@ def application_resume(*, application_id: int, actor: User) -> Application:
     """End a suspension: the clock runs again."""
     with transaction.atomic():
         application = _transition(application_id, actor, "resume")
+        sla.clock_resume(application, actor=actor, now=timezone.now())
         application.save()
-        application.pauses.filter(ended_at__isnull=True).update(ended_at=timezone.now(), ended_by=actor)
+        sla.raise_alert_if_due(application)
         _notify_applicant(
             application,
             kind="resumed",
@@ -474,6 +523,7 @@ def application_extend(*, application_id: int, actor: User, reason: str, approve
             approved_by=approved_by.strip(),
             description=reason.strip(),
         )
+        sla.clock_on_extend(application, days, timezone.now())
         application.save()
         _notify_applicant(
             application,

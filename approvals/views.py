@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 
 from portal.models import User
 
-from . import schema, selectors, services
+from . import deadlines, schema, selectors, services
 from .forms import FIELD_PREFIX, ApplicationForm, CatalogueFilterForm, TrackForm, WithdrawForm
 from .models import Application, State
 
@@ -194,6 +194,9 @@ def application_detail(request, reference):
             "documents": application_notices(application),
             "next_step": selectors.next_step(application),
             "due_date": selectors.due_date(application),
+            "days_left": (left := selectors.working_days_left(application)),
+            "days_over": -left if left is not None and left < 0 else 0,
+            "promised_date": deadlines.day_of(application.due_at) if application.due_at else None,
             "can_withdraw": application.state in (State.DRAFT, State.SUBMITTED, State.NEEDS_CORRECTION, State.ACCEPTED),
         },
     )

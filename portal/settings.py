@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -244,7 +245,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The legal clock: warn when at most this many working days remain; sweep this often.
+SLA_WARNING_WORKING_DAYS = env.int("SLA_WARNING_WORKING_DAYS", default=1)
+SLA_SWEEP_SECONDS = env.int("SLA_SWEEP_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
+    "sla-sweep": {"task": "approvals.tasks.sla_sweep_run", "schedule": SLA_SWEEP_SECONDS},
+    "calendar-coverage": {
+        "task": "approvals.tasks.calendar_coverage_check",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "notifications-outbox": {
         "task": "portal.tasks.notifications_outbox_sweep",
         "schedule": env.int("NOTIFICATION_OUTBOX_SECONDS", default=60),

@@ -1,0 +1,198 @@
+"""The SLA engine over time: auto-acceptance, warnings, overdue alerts, pauses, exactly-once alerts."""
+
+from datetime import date, datetime
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_fsm_log.models import StateLog
+
+from approvals import deadlines, services, sla
+from approvals.models import Application, SlaAlert, State
+from approvals.tests import factories
+from portal.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: str, hour: int = 10):
+    return time_machine.travel(datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI), tick=False)
+
+
+def local_day(moment):
+    return deadlines.day_of(moment)
+
+
+@pytest.fixture
+def submitted_friday(permit_item, citizen):
+    with at("2026-11-27"):
+        return factories.submitted(permit_item, citizen)
+
+
+def test_submission_sets_the_intake_deadline(submitted_friday):
+    assert local_day(submitted_friday.intake_due_at) == date(2026, 12, 4)
+    assert submitted_friday.sla_due_at == submitted_friday.intake_due_at
+    assert submitted_friday.sla_level == "normal"
+
+
+def test_acceptance_sets_promised_and_statutory_deadlines(submitted_friday, clerk):
+    with at("2026-11-30"):
+        application = services.application_accept(application_id=submitted_friday.pk, actor=clerk)
+    assert local_day(application.due_at) == date(2026, 12, 3)  # 3 working days
+    assert local_day(application.statutory_due_at) == date(2026, 12, 21)  # 15 working days
+    assert application.intake_due_at is not None and application.sla_due_at == application.due_at
+
+
+def test_late_intake_is_accepted_by_law_as_of_the_day_received(submitted_friday, clerk, supervisor):
+    with at("2026-12-04", 23):
+        assert sla.sla_sweep().auto_accepted == []  # the last day is still in time
+    with at("2026-12-05"):
+        result = sla.sla_sweep()
+    application = Application.objects.get()
+    assert result.auto_accepted == [application.reference]
+    assert application.state == State.ACCEPTED and application.auto_accepted
+    assert application.accepted_at == application.submitted_at
+    assert local_day(application.due_at) == date(2026, 12, 2)  # counted from the day received
+    log = StateLog.objects.get(object_id=application.pk, transition="auto_accept")
+    assert log.by is None and "第三十二条" in log.description
+    assert Notification.objects.filter(user=clerk, kind="auto_accepted").count() == 1
+
+
+def test_warning_then_overdue_alert_the_right_people_once(
+    submitted_friday, clerk, reviewer, other_reviewer, supervisor
+):
+    with at("2026-11-30"):
+        services.application_accept(application_id=submitted_friday.pk, actor=clerk)
+        services.application_claim(application_id=submitted_friday.pk, actor=reviewer)
+    with at("2026-12-01"):
+        assert sla.sla_sweep().warning == 0  # due 3 December: two working days left
+    with at("2026-12-02"):
+        assert sla.sla_sweep().warning == 1
+        assert sla.sla_sweep().warning == 0  # run twice: alerted once
+    with at("2026-12-04"):
+        assert sla.sla_sweep().overdue == 1
+        assert sla.sla_sweep().overdue == 0
+    application = Application.objects.get()
+    assert application.sla_level == "overdue"
+    assert SlaAlert.objects.filter(application=application).count() == 2
+    for user, expected in ((reviewer, 2), (supervisor, 2), (other_reviewer, 0)):
+        assert Notification.objects.filter(user=user, kind__startswith="sla_").count() == expected
+
+
+def test_a_suspension_moves_the_deadlines_by_the_working_days_paused(submitted_friday, clerk, reviewer):
+    with at("2026-11-30"):
+        services.application_accept(application_id=submitted_friday.pk, actor=clerk)
+        services.application_claim(application_id=submitted_friday.pk, actor=reviewer)
+    with at("2026-12-01"):
+        services.application_suspend(
+            application_id=submitted_friday.pk, actor=reviewer, kind="testing", reason="送检", expected_days=3
+        )
+    application = Application.objects.get()
+    assert application.sla_due_at is None
+    with at("2026-12-10"):
+        assert sla.sla_sweep().overdue == 0  # paused: the clock does not run
+        services.application_resume(application_id=submitted_friday.pk, actor=reviewer)
+    application.refresh_from_db()
+    assert local_day(application.due_at) == date(2026, 12, 14)  # 3 Dec + the 7 working days paused
+    assert local_day(application.statutory_due_at) == date(2026, 12, 30)
+
+
+def test_a_correction_pauses_the_intake_clock(submitted_friday, clerk, citizen):
+    with at("2026-11-30"):
+        services.application_request_correction(
+            application_id=submitted_friday.pk, actor=clerk, items=[(None, "parcel_no", "有误")]
+        )
+    with at("2026-12-03"):
+        services.application_submit(application_id=submitted_friday.pk, actor=citizen)
+    application = Application.objects.get()
+    assert local_day(application.intake_due_at) == date(2026, 12, 9)  # 4 Dec + 3 working days
+
+
+def test_an_extension_moves_both_decision_deadlines(submitted_friday, clerk, reviewer):
+    submitted_friday.item.extension_days = 10
+    submitted_friday.item.save()
+    with at("2026-11-30"):
+        services.application_accept(application_id=submitted_friday.pk, actor=clerk)
+        services.application_claim(application_id=submitted_friday.pk, actor=reviewer)
+        services.application_extend(
+            application_id=submitted_friday.pk, actor=reviewer, reason="复杂", approved_by="局长"
+        )
+    application = Application.objects.get()
+    assert local_day(application.due_at) == date(2026, 12, 17)
+    assert local_day(application.statutory_due_at) == date(2027, 1, 4)
+
+
+def test_a_decision_stops_the_clock(submitted_friday, clerk, reviewer):
+    with at("2026-11-30"):
+        services.application_accept(application_id=submitted_friday.pk, actor=clerk)
+        services.application_claim(application_id=submitted_friday.pk, actor=reviewer)
+        services.application_approve(application_id=submitted_friday.pk, actor=reviewer)
+    with at("2027-03-01"):
+        result = sla.sla_sweep()
+    assert (result.overdue, result.warning) == (0, 0)
+
+
+def test_the_sweep_cost_does_not_grow_with_unchanged_applications(permit_item, citizen, clerk):
+    def sweep_queries():
+        with at("2026-11-30"), CaptureQueriesContext(connection) as context:
+            sla.sla_sweep()
+        return len(context.captured_queries)
+
+    with at("2026-11-27"):
+        for _ in range(3):
+            factories.submitted(permit_item, citizen)
+    few = sweep_queries()
+    with at("2026-11-27"):
+        for _ in range(30):
+            factories.submitted(permit_item, citizen)
+    assert sweep_queries() == few
+
+
+def test_a_sweep_that_dies_half_way_loses_nothing(permit_item, citizen, clerk, reviewer):
+    with at("2026-11-30"):
+        apps = [factories.submitted(permit_item, citizen) for _ in range(3)]
+        for application in apps:
+            services.application_accept(application_id=application.pk, actor=clerk)
+    real_alert = sla._alert
+    calls = {"n": 0}
+
+    def dying_alert(application, level):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("worker killed")
+        return real_alert(application, level)
+
+    with at("2026-12-04"), mock.patch.object(sla, "_alert", dying_alert), pytest.raises(RuntimeError):
+        sla.sla_sweep()
+    with at("2026-12-04"):
+        sla.sla_sweep()
+    assert SlaAlert.objects.filter(level="overdue").count() == 3
+    assert Application.objects.filter(sla_level="overdue").count() == 3
+
+
+def test_the_command_runs_the_sweep(submitted_friday, capsys):
+    with at("2026-12-07"):
+        call_command("sla_sweep")
+    assert "1" in capsys.readouterr().out
+    assert Application.objects.get().state == State.ACCEPTED
+
+
+def test_a_missing_calendar_year_alerts_supervisors_and_administrators_once_a_day(supervisor, administrator, clerk):
+    with at("2026-11-27"):
+        missing = sla.calendar_coverage_check(days=60)
+        sla.calendar_coverage_check(days=60)
+    assert missing[0] == date(2027, 1, 1)
+    for user, expected in ((supervisor, 1), (administrator, 1), (clerk, 0)):
+        assert Notification.objects.filter(user=user, kind="calendar_incomplete").count() == expected
+
+
+def test_the_calendar_check_is_quiet_when_covered(supervisor):
+    with at("2026-06-01"):
+        assert sla.calendar_coverage_check(days=60) == []
+    assert not Notification.objects.exists()
