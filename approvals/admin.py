@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,12 +14,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import schema, selectors, services, tasks
+from . import deadlines, schema, selectors, services, tasks
 from .forms import (
     ApplicationForm,
     CorrectionFormSet,
     ExtendForm,
     ReasonForm,
+    SupervisionFilterForm,
     SuspendForm,
     WalkInForm,
     correction_targets,
@@ -126,6 +128,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "channel",
         "submitted_at",
         "waited",
+        "due",
         "handler",
     ]
     list_select_related = ["item", "department", "handler"]
@@ -135,6 +138,10 @@ class ApplicationAdmin(admin.ModelAdmin):
     actions = ["batch_approve"]
     fieldsets = [
         (None, {"fields": ["reference", "item", "department", "channel", "state", "handler"]}),
+        (
+            _("Time limits"),
+            {"fields": ["sla_level", "intake_due_at", "due_at", "statutory_due_at", "auto_accepted"]},
+        ),
         (_("Applicant"), {"fields": ["applicant_name", "identity", "contact_name", "masked_contact_phone"]}),
         (_("Receiving the result"), {"fields": ["delivery_method", "delivery_address"]}),
         (
@@ -167,8 +174,10 @@ class ApplicationAdmin(admin.ModelAdmin):
         return [StateFilter, "channel"]
 
     def get_ordering(self, request):
-        # The oldest case first: the clerk's and the reviewer's queues work from the top.
-        return ["submitted_at", "id"]
+        if request.user.has_perm("approvals.intake_application"):
+            return ["submitted_at", "id"]  # the clerk's queue: oldest first
+        # The reviewer's queue: the nearest deadline first; cases without a running clock last.
+        return [F("sla_due_at").asc(nulls_last=True), "submitted_at", "id"]
 
     def has_add_permission(self, request):
         return False  # walk-in applications have their own form
@@ -192,6 +201,14 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, obj):
         return format_html('<span class="ow-state ow-state-{}">{}</span>', obj.state, obj.get_state_display())
+
+    @admin.display(description=_("due"), ordering="sla_due_at")
+    def due(self, obj):
+        if obj.sla_due_at is None:
+            return "—"
+        return format_html(
+            '<span class="ow-sla ow-sla-{}">{}</span>', obj.sla_level, deadlines.day_of(obj.sla_due_at).isoformat()
+        )
 
     @admin.display(description=_("working days waited"))
     def waited(self, obj):
@@ -221,6 +238,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("walk-in/", view(self.walk_in_view), name="approvals_application_walk_in"),
+            path("supervision/", view(self.supervision_view), name="approvals_application_supervision"),
             path("<int:pk>/fill/", view(self.walk_in_fill_view), name="approvals_application_fill"),
             path("<int:pk>/act/<str:action>/", view(self.action_view), name="approvals_application_act"),
             path(
@@ -240,6 +258,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_file_walk_in": request.user.has_perm("approvals.intake_application"),
+            "can_supervise": request.user.has_perm("approvals.approve_second_correction"),
         }
         return super().changelist_view(request, extra_context)
 
@@ -354,6 +373,25 @@ class ApplicationAdmin(admin.ModelAdmin):
             services.application_extend(application_id=pk, actor=user, **form.cleaned_data)
         else:
             getattr(services, f"application_{action}")(application_id=pk, actor=user)
+
+    # --- supervision (效能监察) ------------------------------------------------------------------
+
+    def supervision_view(self, request):
+        """Per-department time-limit figures and the late applications, for supervisors."""
+        if not (request.user.is_superuser or request.user.has_perm("approvals.approve_second_correction")):
+            raise PermissionDenied
+        form = SupervisionFilterForm(request.GET or None)
+        start = end = None
+        if form.is_bound and form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Supervision: time limits by department"),
+            "form": form,
+            **selectors.supervision_figures(start=start, end=end),
+        }
+        return TemplateResponse(request, "admin/approvals/application/supervision.html", context)
 
     # --- walk-in applications ----------------------------------------------------------------
 

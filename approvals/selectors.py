@@ -256,3 +256,54 @@ def staff_log(application: Application) -> list[dict]:
             }
         )
     return rows
+
+
+def supervision_figures(*, start: date | None = None, end: date | None = None) -> dict:
+    """Return the supervision dashboard: per-department counts and the late applications.
+
+    The date range filters on the day of submission; counts of warning and overdue are of
+    applications whose clock is running now.
+    """
+    from django.db.models import Count
+
+    from .models import SlaLevel
+
+    qs = Application.objects.exclude(state=State.DRAFT)
+    if start:
+        qs = qs.filter(submitted_at__date__gte=start)
+    if end:
+        qs = qs.filter(submitted_at__date__lte=end)
+    running = Q(sla_due_at__isnull=False)
+    per_department = list(
+        qs.values("department__name", "department__sort_order")
+        .annotate(
+            total=Count("id"),
+            warning=Count("id", filter=running & Q(sla_level=SlaLevel.WARNING)),
+            overdue=Count("id", filter=running & Q(sla_level=SlaLevel.OVERDUE)),
+            auto_accepted=Count("id", filter=Q(auto_accepted=True)),
+            extended=Count("id", filter=Q(extended_at__isnull=False)),
+            second_corrections=Count("id", filter=Q(flagged_for_supervision=True)),
+        )
+        .order_by("department__sort_order", "department__name")
+    )
+    late = list(
+        qs.filter(running, sla_level__in=[SlaLevel.WARNING, SlaLevel.OVERDUE])
+        .select_related("item", "department", "handler")
+        .order_by("sla_due_at")[:200]
+    )
+    today = timezone.localdate()
+    from .deadlines import day_of
+
+    rows = [
+        {
+            "application": a,
+            "due": day_of(a.sla_due_at),
+            "days_over": -workdays.working_days_between(today, day_of(a.sla_due_at)),
+        }
+        for a in late
+    ]
+    totals = {
+        key: sum(row[key] for row in per_department)
+        for key in ("total", "warning", "overdue", "auto_accepted", "extended", "second_corrections")
+    }
+    return {"per_department": per_department, "late": rows, "totals": totals}

@@ -196,3 +196,78 @@ def test_the_calendar_check_is_quiet_when_covered(supervisor):
     with at("2026-06-01"):
         assert sla.calendar_coverage_check(days=60) == []
     assert not Notification.objects.exists()
+
+
+def _overdue_case(item, citizen, clerk, reviewer):
+    with at("2026-11-27"):
+        application = factories.submitted(item, citizen)
+    with at("2026-11-30"):
+        services.application_accept(application_id=application.pk, actor=clerk)
+        services.application_claim(application_id=application.pk, actor=reviewer)
+    return application
+
+
+def test_the_supervision_dashboard_counts_per_department_and_lists_the_late(
+    client, supervisor, permit_item, citizen, clerk, reviewer
+):
+    from django.urls import reverse
+
+    late = _overdue_case(permit_item, citizen, clerk, reviewer)
+    with at("2026-11-28"):
+        factories.submitted(permit_item, citizen)  # still in intake, on time
+    with at("2026-12-08"):
+        sla.sla_sweep()
+        client.force_login(supervisor)
+        response = client.get(reverse("admin:approvals_application_supervision"))
+    assert response.status_code == 200
+    zjj = response.context["per_department"][0]
+    # The other was accepted by law on 8 December as of 28 November, so it is overdue at once too.
+    assert (zjj["total"], zjj["overdue"], zjj["auto_accepted"]) == (2, 2, 1)
+    rows = {row["application"]: row for row in response.context["late"]}
+    assert rows[late]["days_over"] == 3  # due 3 December; 4, 7 and 8 December are over
+    content = response.content.decode()
+    assert "ow-red" in content and late.reference in content
+    with at("2026-12-08"):
+        filtered = client.get(reverse("admin:approvals_application_supervision"), {"start": "2026-11-28"})
+    assert filtered.context["totals"]["total"] == 1
+
+
+def test_only_supervisors_open_the_dashboard(client, reviewer, clerk):
+    from django.urls import reverse
+
+    for user in (reviewer, clerk):
+        client.force_login(user)
+        assert client.get(reverse("admin:approvals_application_supervision")).status_code == 403
+
+
+def test_the_reviewers_queue_puts_the_nearest_deadline_first_with_its_colour(
+    client, permit_item, citizen, clerk, reviewer, construction_department
+):
+    from django.urls import reverse
+
+    relaxed = factories.item(construction_department, promised_days=10, statutory_days=20)
+    with at("2026-11-27"):
+        far = factories.submitted(relaxed, citizen)
+        near = factories.submitted(permit_item, citizen)
+    with at("2026-11-30"):
+        for application in (far, near):
+            services.application_accept(application_id=application.pk, actor=clerk)
+    with at("2026-12-03"):
+        sla.sla_sweep()
+        client.force_login(reviewer)
+        response = client.get(reverse("admin:approvals_application_changelist"))
+    assert list(response.context["cl"].result_list) == [near, far]
+    assert "ow-sla-warning" in response.content.decode()
+
+
+def test_the_applicant_sees_the_promised_date_and_days_left(client, permit_item, citizen, clerk):
+    from django.urls import reverse
+
+    with at("2026-11-27"):
+        application = factories.submitted(permit_item, citizen)
+    with at("2026-11-30"):
+        services.application_accept(application_id=application.pk, actor=clerk)
+        client.force_login(citizen)
+        content = client.get(reverse("approvals:application_detail", args=[application.reference])).content.decode()
+    assert "2026-12-03" in content
+    assert "剩余 3 个工作日" in content

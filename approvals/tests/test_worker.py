@@ -31,3 +31,32 @@ def test_a_worker_process_approves_a_batch_exactly_once(real_worker, permit_item
     assert (job.status, job.done, job.failed) == (BatchJob.Status.DONE, 12, 0)
     assert Application.objects.filter(pk__in=ids, state=State.APPROVED).count() == 12
     assert job.items.count() == 12
+
+
+def test_a_redelivered_sweep_task_alerts_once(real_worker, permit_item, citizen, clerk, reviewer, supervisor):
+    import time_machine
+
+    from approvals.models import SlaAlert
+    from portal.models import Notification
+
+    with time_machine.travel("2026-01-05 10:00 +0800", tick=False):
+        application = factories.submitted(permit_item, citizen)
+        services.application_accept(application_id=application.pk, actor=clerk)
+    # The same message delivered twice, as after a worker killed before acknowledging it.
+    tasks.sla_sweep_run.apply_async(queue=real_worker)
+    tasks.sla_sweep_run.apply_async(queue=real_worker)
+    # A sentinel behind them: the solo worker runs messages in order, so when the empty
+    # batch is done, both sweeps have run.
+    sentinel = BatchJob.objects.create(created_by=reviewer, department=reviewer.department, application_ids=[])
+    tasks.batch_approve_run.apply_async(args=[sentinel.pk], queue=real_worker)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        sentinel.refresh_from_db()
+        if sentinel.status == BatchJob.Status.DONE:
+            break
+        time.sleep(0.3)
+    assert sentinel.status == BatchJob.Status.DONE
+    assert SlaAlert.objects.filter(application=application, level="overdue").count() == 1
+    assert Notification.objects.filter(user=supervisor, kind="sla_overdue").count() == 1
+    application.refresh_from_db()
+    assert application.sla_level == "overdue"
