@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: help install run test lint format check messages clean bench
+.PHONY: help install run test lint format check messages clean bench bench-sla
 
 help:
 	@echo "make run    install, migrate, load demo data, start web + Celery worker + beat"
@@ -49,3 +49,6 @@ clean:
 
 bench: install
 	$(PY) scripts/bench_batch_approve.py 1000
+
+bench-sla: install
+	$(PY) scripts/bench_sla_sweep.py 100000 1000000 1000

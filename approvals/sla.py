@@ -199,18 +199,18 @@ def sla_sweep(*, now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
     late = Application.objects.filter(state=State.SUBMITTED, intake_due_at__lt=now)
-    for pk in late.values_list("pk", flat=True)[:SWEEP_BATCH]:
+    for pk in late.order_by().values_list("pk", flat=True)[:SWEEP_BATCH]:
         try:
             result.auto_accepted.append(application_auto_accept(application_id=pk).reference)
         except ActionRefused:
             continue  # a clerk acted a moment ago
     active = Application.objects.exclude(state=State.SUBMITTED)
     overdue = active.filter(sla_level__in=[SlaLevel.NORMAL, SlaLevel.WARNING], sla_due_at__lt=now)
-    for pk in overdue.values_list("pk", flat=True)[:SWEEP_BATCH]:
+    for pk in overdue.order_by().values_list("pk", flat=True)[:SWEEP_BATCH]:
         result.overdue += escalate(pk, SlaLevel.OVERDUE, now=now)
     threshold = deadlines.end_of_day(deadlines.warning_threshold(_today(now), settings.SLA_WARNING_WORKING_DAYS))
     soon = Application.objects.filter(sla_level=SlaLevel.NORMAL, sla_due_at__gte=now, sla_due_at__lte=threshold)
-    for pk in soon.values_list("pk", flat=True)[:SWEEP_BATCH]:
+    for pk in soon.order_by().values_list("pk", flat=True)[:SWEEP_BATCH]:
         result.warning += escalate(pk, SlaLevel.WARNING, now=now)
     if result.auto_accepted or result.overdue or result.warning:
         logger.info("SLA sweep: %s", result)

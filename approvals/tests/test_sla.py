@@ -271,3 +271,29 @@ def test_the_applicant_sees_the_promised_date_and_days_left(client, permit_item,
         content = client.get(reverse("approvals:application_detail", args=[application.reference])).content.decode()
     assert "2026-12-03" in content
     assert "剩余 3 个工作日" in content
+
+
+def test_done_when_national_day_promise_yellow_on_the_9th_red_on_the_11th_one_alert_each(
+    permit_item, citizen, clerk, reviewer
+):
+    with at("2026-09-29"):
+        application = factories.submitted(permit_item, citizen)
+    with at("2026-09-30"):
+        services.application_accept(application_id=application.pk, actor=clerk)
+    application.refresh_from_db()
+    assert application.due_at == deadlines.end_of_day(date(2026, 10, 10))  # the make-up Saturday
+    with at("2026-10-08"):
+        sla.sla_sweep()
+    assert Application.objects.get().sla_level == "normal"
+    with at("2026-10-09"):
+        for _ in range(10):
+            sla.sla_sweep()
+    assert Application.objects.get().sla_level == "warning"
+    with at("2026-10-10", 23):
+        sla.sla_sweep()
+    assert Application.objects.get().sla_level == "warning"  # the last day is still in time
+    with at("2026-10-11"):
+        for _ in range(10):
+            sla.sla_sweep()
+    assert Application.objects.get().sla_level == "overdue"
+    assert list(SlaAlert.objects.order_by("created_at").values_list("level", flat=True)) == ["warning", "overdue"]
