@@ -398,6 +398,12 @@ def _decide(application_id: int, actor: User, name: str, *, title, reason: str |
         else:
             sla.clock_stop(application)
         application.save()
+        if name == "approve":
+            # The one call approvals makes into licenses: the certificate and its print job,
+            # in the same transaction as the decision.
+            from licenses.services import certificate_issue_for
+
+            certificate_issue_for(application)
         sla.raise_alert_if_due(application)
         _notify_applicant(
             application, kind=name, title=title % {"reference": application.reference}, body=extra.get("reason", "")

@@ -1,1 +1,197 @@
-"""Models of licenses: filled by later issues (see DESIGN.md)."""
+"""The unified certificate database (批文证照库): types, certificates, numbering, print jobs."""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from approvals.models import Application, ServiceItem
+from portal import masking
+from portal.models import Department
+
+# Where a printed field takes its value from, in the source application.
+FIELD_SOURCES = {
+    "applicant_name": _("Applicant name"),
+    "applicant_id_number": _("ID number or credit code (masked)"),
+    "item_name": _("Item name"),
+    "reference": _("Application reference"),
+    "delivery_address": _("Address"),
+}
+
+
+def validate_printed_fields(value) -> None:
+    """Check the list of printed fields: label plus a source (a known one, or form:<key>)."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Printed fields: a list of {label, source} objects."))
+    for position, field in enumerate(value, start=1):
+        if not isinstance(field, dict) or not str(field.get("label", "")).strip():
+            raise ValidationError(_("Printed field %(n)d: a label is required.") % {"n": position})
+        source = field.get("source", "")
+        if source not in FIELD_SOURCES and not str(source).startswith("form:"):
+            raise ValidationError(
+                _("Printed field %(n)d: the source must be one of %(sources)s, or form:<extra field key>.")
+                % {"n": position, "sources": ", ".join(FIELD_SOURCES)}
+            )
+
+
+class CertificateType(models.Model):
+    """A kind of certificate or approval document (证照类型), e.g. 建筑工程施工许可证."""
+
+    class Layout(models.TextChoices):
+        PERMIT = "permit", _("Permit (portrait, with seal)")
+        APPROVAL = "approval", _("Approval document")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    department = models.ForeignKey(
+        Department, verbose_name=_("issuing department"), on_delete=models.PROTECT, related_name="certificate_types"
+    )
+    validity_years = models.PositiveSmallIntegerField(
+        _("validity (years)"), null=True, blank=True, help_text=_("Empty for a permanent certificate.")
+    )
+    number_prefix = models.CharField(_("number prefix"), max_length=20)
+    printed_fields = models.JSONField(
+        _("printed fields"), default=list, blank=True, validators=[validate_printed_fields]
+    )
+    layout = models.CharField(_("layout"), max_length=20, choices=Layout.choices, default=Layout.PERMIT)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("certificate type")
+        verbose_name_plural = _("certificate types")
+        ordering = ["department__sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class ItemCertificate(models.Model):
+    """The certificate type a service item produces (filing items produce none)."""
+
+    item = models.OneToOneField(
+        ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE, related_name="certificate_link"
+    )
+    certificate_type = models.ForeignKey(
+        CertificateType, verbose_name=_("certificate type"), on_delete=models.PROTECT, related_name="item_links"
+    )
+
+    class Meta:
+        verbose_name = _("item producing a certificate")
+        verbose_name_plural = _("items producing certificates")
+
+    def __str__(self):
+        return f"{self.item} → {self.certificate_type}"
+
+
+class CertificateCounter(models.Model):
+    """The last number issued for a type in a year; its row lock keeps numbers gapless."""
+
+    certificate_type = models.ForeignKey(CertificateType, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("certificate number counter")
+        verbose_name_plural = _("certificate number counters")
+        constraints = [models.UniqueConstraint(fields=["certificate_type", "year"], name="licenses_counter_type_year")]
+
+    def __str__(self):
+        return f"{self.certificate_type_id}/{self.year}: {self.last}"
+
+
+def new_token() -> str:
+    """Return a verification token: 192 random bits, not derived from the number."""
+    return secrets.token_urlsafe(24)
+
+
+class Certificate(models.Model):
+    """One certificate in the city-wide database, with every change kept in its history."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        SUSPENDED = "suspended", _("Suspended")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    number = models.CharField(_("number"), max_length=60, unique=True)
+    certificate_type = models.ForeignKey(
+        CertificateType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    holder_name = models.CharField(_("holder"), max_length=200)
+    holder_id_number = models.CharField(_("holder ID number or credit code"), max_length=18)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    department = models.ForeignKey(Department, verbose_name=_("issuing department"), on_delete=models.PROTECT)
+    data = models.JSONField(_("printed data"), default=dict, blank=True)
+    issued_at = models.DateTimeField(_("issued"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.VALID, db_index=True)
+    status_reason = models.TextField(_("reason of the status"), blank=True)
+    token = models.CharField(_("verification token"), max_length=64, unique=True, default=new_token, editable=False)
+    source_application = models.OneToOneField(
+        Application,
+        verbose_name=_("source application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificate",
+    )
+    replaces = models.OneToOneField(
+        "self", verbose_name=_("replaces"), on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    history = HistoricalRecords(excluded_fields=["token"])
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["certificate_type", "year", "sequence"], name="licenses_number_once"),
+        ]
+        indexes = [models.Index(fields=["holder_id_number"]), models.Index(fields=["status", "valid_until"])]
+
+    def __str__(self):
+        return f"{self.certificate_type.name} {self.number}"
+
+    @property
+    def masked_holder_id(self) -> str:
+        return masking.mask_id_number(self.holder_id_number)
+
+    @property
+    def verify_path(self) -> str:
+        return f"/verify/{self.token}/"
+
+
+class PrintJob(models.Model):
+    """The printing centre's job for one issued certificate (the queue is built on it)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+
+    certificate = models.OneToOneField(
+        Certificate, verbose_name=_("certificate"), on_delete=models.PROTECT, related_name="print_job"
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED)
+    due_at = models.DateTimeField(_("deadline (Art. 44)"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("print job")
+        verbose_name_plural = _("print jobs")
+        ordering = ["due_at", "id"]
+
+    def __str__(self):
+        return f"{self.certificate.number} ({self.get_state_display()})"

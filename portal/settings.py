@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_fsm_log",
     "django_ratelimit",
+    "simple_history",
     "axes",
 ]
 
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every login.
     "axes.middleware.AxesMiddleware",
 ]

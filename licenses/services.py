@@ -1,0 +1,96 @@
+"""Writes to the certificate database: issuance on approval, numbering."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from approvals import deadlines
+from approvals.models import Application
+from portal import masking
+
+from .models import Certificate, CertificateCounter, CertificateType, ItemCertificate, PrintJob
+
+
+def _next_number(certificate_type: CertificateType, year: int) -> tuple[int, str]:
+    """Return the next sequence and number of a type in a year.
+
+    The counter row stays locked until the calling transaction ends, so two approvals at
+    the same moment get consecutive numbers, and a rolled-back one gives its number back:
+    no gaps, no duplicates.
+    """
+    CertificateCounter.objects.bulk_create(
+        [CertificateCounter(certificate_type=certificate_type, year=year, last=0)], ignore_conflicts=True
+    )
+    counter = CertificateCounter.objects.select_for_update().get(certificate_type=certificate_type, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last, f"{certificate_type.number_prefix}-{year}-{counter.last:06d}"
+
+
+def printed_data(certificate_type: CertificateType, application: Application) -> dict[str, str]:
+    """Return the label → value pairs printed on the certificate, from the application."""
+    values = {
+        "applicant_name": application.applicant_name,
+        "applicant_id_number": masking.mask_id_number(application.applicant_id_number),
+        "item_name": application.item.name,
+        "reference": application.reference,
+        "delivery_address": application.delivery_address,
+    }
+    data = {}
+    for field in certificate_type.printed_fields:
+        source = field["source"]
+        value = application.form_data.get(source[5:], "") if source.startswith("form:") else values.get(source, "")
+        data[field["label"]] = str(value)
+    return data
+
+
+def _valid_until(certificate_type: CertificateType, start: date) -> date | None:
+    if not certificate_type.validity_years:
+        return None
+    try:
+        end = start.replace(year=start.year + certificate_type.validity_years)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + certificate_type.validity_years, day=28)
+    return date.fromordinal(end.toordinal() - 1)
+
+
+def certificate_issue_for(application: Application) -> Certificate | None:
+    """Issue the certificate of an approved application and queue its print job, once.
+
+    Called by approvals inside the approval's transaction. An application whose item
+    produces no certificate gets none; one that already has its certificate (a retried
+    task, an approval replayed after a crash) keeps it.
+    """
+    link = ItemCertificate.objects.select_related("certificate_type").filter(item_id=application.item_id).first()
+    if link is None:
+        return None
+    existing = Certificate.objects.filter(source_application=application).first()
+    if existing is not None:
+        return existing
+    certificate_type = link.certificate_type
+    now = timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        sequence, number = _next_number(certificate_type, today.year)
+        certificate = Certificate.objects.create(
+            number=number,
+            certificate_type=certificate_type,
+            year=today.year,
+            sequence=sequence,
+            holder_name=application.applicant_name,
+            holder_id_number=application.applicant_id_number,
+            holder=application.applicant,
+            department=certificate_type.department,
+            data=printed_data(certificate_type, application),
+            issued_at=now,
+            valid_from=today,
+            valid_until=_valid_until(certificate_type, today),
+            source_application=application,
+        )
+        PrintJob.objects.create(
+            certificate=certificate, due_at=deadlines.end_of_day(deadlines.certificate_deadline(today))
+        )
+    return certificate
