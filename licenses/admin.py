@@ -1,9 +1,15 @@
 """Admin of the certificate database: types (administrators), certificates (read-only, with history)."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from approvals.services import ActionRefused
+
+from . import services
 from .models import Certificate, CertificateType, ItemCertificate, PrintJob
 
 
@@ -20,6 +26,10 @@ class CertificateTypeAdmin(admin.ModelAdmin):
     list_select_related = ["department"]
     search_fields = ["name", "code"]
     inlines = [ItemCertificateInline]
+
+
+class StatusChangeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), max_length=1000)
 
 
 @admin.register(Certificate)
@@ -45,9 +55,60 @@ class CertificateAdmin(SimpleHistoryAdmin):
     ]
     fields = readonly_fields
 
+    actions = ["revoke", "suspend", "reinstate"]
+
     @admin.display(description=_("holder ID number or credit code"))
     def masked_holder(self, obj):
         return obj.masked_holder_id
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("certificate_type", "department")
+        user = request.user
+        if user.is_superuser or user.has_perm("approvals.approve_second_correction"):
+            return qs
+        if user.has_perm("licenses.manage_certificate") and user.department_id:
+            return qs.filter(department_id=user.department_id)
+        if user.has_perm("licenses.view_certificate"):
+            return qs
+        return qs.none()
+
+    def has_manage_permission(self, request):
+        return request.user.has_perm("licenses.manage_certificate")
+
+    def _status_action(self, request, queryset, service, title):
+        form = StatusChangeForm(request.POST if request.POST.get("confirmed") else None)
+        if form.is_bound and form.is_valid():
+            done, refused = 0, []
+            for certificate in queryset.filter(department_id=request.user.department_id):
+                try:
+                    service(certificate_id=certificate.pk, actor=request.user, reason=form.cleaned_data["reason"])
+                    done += 1
+                except ActionRefused as error:
+                    refused.append(f"{certificate.number}: {error.message}")
+            self.message_user(request, _("%(n)d certificates changed.") % {"n": done} + " " + "; ".join(refused))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "certificates": queryset,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/licenses/certificate/status_change.html", context)
+
+    @admin.action(description=_("Revoke the selected certificates"), permissions=["manage"])
+    def revoke(self, request, queryset):
+        return self._status_action(request, queryset, services.certificate_revoke, _("Revoke certificates"))
+
+    @admin.action(description=_("Suspend the selected certificates"), permissions=["manage"])
+    def suspend(self, request, queryset):
+        return self._status_action(request, queryset, services.certificate_suspend, _("Suspend certificates"))
+
+    @admin.action(description=_("Reinstate the selected certificates"), permissions=["manage"])
+    def reinstate(self, request, queryset):
+        return self._status_action(request, queryset, services.certificate_reinstate, _("Reinstate certificates"))
 
     def has_add_permission(self, request):
         return False

@@ -7,8 +7,12 @@ class LicensesConfig(AppConfig):
     verbose_name = _("Certificates and printing")
 
     def ready(self):
-        from portal import demo
+        from portal import demo, personal_centre
 
         from .demo import load_demo_certificate_types
+        from .views import my_certificates_section
 
         demo.register("licenses", order=20, loader=load_demo_certificate_types)
+        personal_centre.register(
+            "certificates", order=20, template="licenses/me_certificates.html", context=my_certificates_section
+        )

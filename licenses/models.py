@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from approvals.models import Application, ServiceItem
@@ -112,7 +113,7 @@ class Certificate(models.Model):
 
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
-        SUSPENDED = "suspended", _("Suspended")
+        SUSPENDED = "suspended", pgettext_lazy("certificate", "Suspended")
         REVOKED = "revoked", _("Revoked")
         EXPIRED = "expired", _("Expired")
         SUPERSEDED = "superseded", _("Superseded")
@@ -134,7 +135,7 @@ class Certificate(models.Model):
         related_name="certificates",
     )
     department = models.ForeignKey(Department, verbose_name=_("issuing department"), on_delete=models.PROTECT)
-    data = models.JSONField(_("printed data"), default=dict, blank=True)
+    data = models.JSONField(_("printed data"), default=list, blank=True, help_text=_("[label, value] pairs, in order."))
     issued_at = models.DateTimeField(_("issued"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -158,6 +159,9 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at", "-id"]
+        permissions = [
+            ("manage_certificate", _("Can suspend, reinstate and revoke certificates of the own department"))
+        ]
         constraints = [
             models.UniqueConstraint(fields=["certificate_type", "year", "sequence"], name="licenses_number_once"),
         ]
@@ -195,3 +199,27 @@ class PrintJob(models.Model):
 
     def __str__(self):
         return f"{self.certificate.number} ({self.get_state_display()})"
+
+
+class VerificationLog(models.Model):
+    """One public verification of a certificate: when, and a hash of the address (not the address)."""
+
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("certificate"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="verifications",
+    )
+    found = models.BooleanField(_("found"))
+    address_hash = models.CharField(_("address (hashed)"), max_length=64)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.certificate_id or '-'}"

@@ -6,12 +6,13 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from approvals import deadlines
 from approvals.models import Application
 from portal import masking
 
-from .models import Certificate, CertificateCounter, CertificateType, ItemCertificate, PrintJob
+from .models import Certificate, CertificateCounter, CertificateType, ItemCertificate, PrintJob, VerificationLog
 
 
 def _next_number(certificate_type: CertificateType, year: int) -> tuple[int, str]:
@@ -30,8 +31,8 @@ def _next_number(certificate_type: CertificateType, year: int) -> tuple[int, str
     return counter.last, f"{certificate_type.number_prefix}-{year}-{counter.last:06d}"
 
 
-def printed_data(certificate_type: CertificateType, application: Application) -> dict[str, str]:
-    """Return the label → value pairs printed on the certificate, from the application."""
+def printed_data(certificate_type: CertificateType, application: Application) -> list[list[str]]:
+    """Return the [label, value] pairs printed on the certificate, in order, from the application."""
     values = {
         "applicant_name": application.applicant_name,
         "applicant_id_number": masking.mask_id_number(application.applicant_id_number),
@@ -39,11 +40,11 @@ def printed_data(certificate_type: CertificateType, application: Application) ->
         "reference": application.reference,
         "delivery_address": application.delivery_address,
     }
-    data = {}
+    data = []
     for field in certificate_type.printed_fields:
         source = field["source"]
         value = application.form_data.get(source[5:], "") if source.startswith("form:") else values.get(source, "")
-        data[field["label"]] = str(value)
+        data.append([field["label"], str(value)])
     return data
 
 
@@ -94,3 +95,68 @@ def certificate_issue_for(application: Application) -> Certificate | None:
             certificate=certificate, due_at=deadlines.end_of_day(deadlines.certificate_deadline(today))
         )
     return certificate
+
+
+def verification_record(*, certificate: Certificate | None, address: str) -> None:
+    """Log one public verification with a keyed hash of the address (the address itself is not kept)."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+    VerificationLog.objects.create(certificate=certificate, found=certificate is not None, address_hash=digest)
+
+
+def _change_status(*, certificate_id: int, actor, status: str, reason: str, allowed_from: tuple[str, ...]):
+    from approvals.services import ActionRefused
+
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if certificate.status not in allowed_from:
+            raise ActionRefused(
+                _("This certificate is %(status)s: that change is not possible.")
+                % {"status": certificate.get_status_display()}
+            )
+        certificate.status = status
+        certificate.status_reason = reason
+        certificate._change_reason = reason  # recorded in the history, with the user
+        certificate.save()
+    return certificate
+
+
+def certificate_revoke(*, certificate_id: int, actor, reason: str) -> Certificate:
+    """Revoke a certificate (撤销); the reason is required and kept in its history."""
+    from approvals.services import ActionRefused
+
+    if not reason.strip():
+        raise ActionRefused(_("A revocation states its reason."))
+    return _change_status(
+        certificate_id=certificate_id,
+        actor=actor,
+        status=Certificate.Status.REVOKED,
+        reason=reason.strip(),
+        allowed_from=(Certificate.Status.VALID, Certificate.Status.SUSPENDED),
+    )
+
+
+def certificate_suspend(*, certificate_id: int, actor, reason: str) -> Certificate:
+    """Suspend a valid certificate (暂扣)."""
+    return _change_status(
+        certificate_id=certificate_id,
+        actor=actor,
+        status=Certificate.Status.SUSPENDED,
+        reason=reason.strip(),
+        allowed_from=(Certificate.Status.VALID,),
+    )
+
+
+def certificate_reinstate(*, certificate_id: int, actor, reason: str = "") -> Certificate:
+    """End a suspension."""
+    return _change_status(
+        certificate_id=certificate_id,
+        actor=actor,
+        status=Certificate.Status.VALID,
+        reason=reason.strip(),
+        allowed_from=(Certificate.Status.SUSPENDED,),
+    )

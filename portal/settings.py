@@ -167,6 +167,9 @@ DJANGO_FSM_LOG_STORAGE_METHOD = "approvals.fsm_log.RoleRecordingBackend"
 
 # Public tracking: lookups per address (django-ratelimit, in the shared cache).
 TRACK_RATE_LIMIT = env.str("TRACK_RATE_LIMIT", default="10/10m")
+VERIFY_RATE_LIMIT = env.str("VERIFY_RATE_LIMIT", default="30/m")
+# A TrueType Chinese font for permits; empty: the WenQuanYi Micro Hei shipped in licenses/fonts/.
+PERMIT_FONT_PATH = env.str("PERMIT_FONT_PATH", default="")
 # Behind a proxy, the request header holding the client address, e.g. HTTP_X_REAL_IP.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
 

@@ -48,11 +48,11 @@ def test_approval_issues_one_certificate_and_queues_its_print_job(permit_type, p
     assert certificate.number == f"ZJJ02-{certificate.year}-000001" and certificate.year == year
     assert certificate.holder == citizen and certificate.holder_name == citizen.real_name
     assert certificate.status == Certificate.Status.VALID
-    assert certificate.data == {
-        "持证人": citizen.real_name,
-        "证件号码": citizen.masked_id_number,
-        "建筑面积（平方米）": "1200.50",
-    }
+    assert certificate.data == [
+        ["持证人", citizen.real_name],
+        ["证件号码", citizen.masked_id_number],
+        ["建筑面积（平方米）", "1200.50"],
+    ]
     assert len(certificate.token) >= 32 and certificate.number not in certificate.token
     job = PrintJob.objects.get()
     assert job.certificate == certificate and job.state == "queued"

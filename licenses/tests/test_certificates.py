@@ -1,0 +1,174 @@
+"""The permit PDF, public verification, the holder's certificates, status changes."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from approvals import services as approval_services
+from approvals.tests import factories
+from licenses import services
+from licenses.models import Certificate, CertificateType, ItemCertificate, VerificationLog
+from licenses.pdf import certificate_pdf_bytes, render_certificates, verify_url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def certificate(construction_department, permit_item, citizen, clerk, reviewer):
+    certificate_type = CertificateType.objects.create(
+        code="zjj-02",
+        name="建筑工程施工许可证",
+        department=construction_department,
+        number_prefix="ZJJ02",
+        printed_fields=[
+            {"label": "持证人", "source": "applicant_name"},
+            {"label": "宗地编号", "source": "form:parcel_no"},
+        ],
+    )
+    ItemCertificate.objects.create(item=permit_item, certificate_type=certificate_type)
+    application = factories.submitted(permit_item, citizen)
+    approval_services.application_accept(application_id=application.pk, actor=clerk)
+    approval_services.application_claim(application_id=application.pk, actor=reviewer)
+    approval_services.application_approve(application_id=application.pk, actor=reviewer)
+    return Certificate.objects.get()
+
+
+def _render_page(pdf_bytes: bytes):
+    import pypdfium2
+
+    return pypdfium2.PdfDocument(pdf_bytes)[0].render(scale=2).to_pil()
+
+
+def test_the_pdf_holds_the_chinese_text(certificate, citizen):
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(certificate_pdf_bytes(certificate))).pages[0].extract_text()
+    for expected in (
+        "建筑工程施工许可证",
+        certificate.number,
+        citizen.real_name,
+        "330102001001GB00001",
+        "市住房和城乡建设局",
+    ):
+        assert expected in text
+
+
+def test_the_pdf_embeds_its_font_as_a_subset(certificate):
+    from pypdf import PdfReader
+
+    page = PdfReader(io.BytesIO(certificate_pdf_bytes(certificate))).pages[0]
+    fonts = [font.get_object() for font in page["/Resources"]["/Font"].values()]
+    cjk = [f for f in fonts if "/DescendantFonts" in f or "/FontDescriptor" in f or f.get("/Subtype") == "/TrueType"]
+    assert cjk, fonts
+    for font in cjk:
+        descriptor = font["/FontDescriptor"].get_object() if "/FontDescriptor" in font else None
+        if descriptor is None:
+            descendant = font["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor  # the TrueType program is in the file
+        assert "+" in str(descriptor["/FontName"])  # a subset, named AAAAAA+Name
+
+
+def test_the_qr_code_decodes_to_the_verification_address(certificate, settings):
+    import zxingcpp
+
+    settings.PORTAL_BASE_URL = "https://zwfw.example.gov.cn"
+    results = zxingcpp.read_barcodes(_render_page(certificate_pdf_bytes(certificate)))
+    assert [r.text for r in results] == [f"https://zwfw.example.gov.cn/verify/{certificate.token}/"]
+    assert verify_url(certificate).endswith(certificate.verify_path)
+
+
+def test_a_batch_pdf_has_one_page_per_certificate_in_order(certificate, tmp_path):
+    from pypdf import PdfReader
+
+    path = tmp_path / "batch.pdf"
+    assert render_certificates([certificate, certificate], str(path)) == 2
+    assert len(PdfReader(str(path)).pages) == 2
+
+
+def test_a_missing_font_is_a_clear_error(settings, certificate):
+    from django.core.exceptions import ImproperlyConfigured
+    from reportlab.pdfbase import pdfmetrics
+
+    from licenses import pdf
+
+    registered = pdfmetrics._fonts.pop(pdf.FONT_NAME, None)
+    settings.PERMIT_FONT_PATH = "/nonexistent/font.ttf"
+    try:
+        with pytest.raises(ImproperlyConfigured, match="PERMIT_FONT_PATH"):
+            pdf.register_font()
+    finally:
+        if registered is not None:
+            pdfmetrics._fonts[pdf.FONT_NAME] = registered
+
+
+def test_verification_says_valid_without_login_and_masks_the_holder(client, certificate, citizen):
+    response = client.get(reverse("licenses:verify", args=[certificate.token]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "有效" in content and certificate.number in content
+    assert citizen.real_name not in content and citizen.id_number not in content
+    assert VerificationLog.objects.get().certificate == certificate
+    assert "127.0.0.1" not in VerificationLog.objects.get().address_hash
+
+
+def test_after_revocation_the_same_code_says_revoked(client, certificate, reviewer):
+    services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="以欺骗手段取得许可")
+    content = client.get(reverse("licenses:verify", args=[certificate.token])).content.decode()
+    assert "已撤销" in content and "以欺骗手段取得许可" in content
+    certificate.refresh_from_db()
+    assert certificate.history.first().history_change_reason == "以欺骗手段取得许可"
+
+
+def test_an_unknown_token_is_a_plain_not_found(client, db):
+    response = client.get(reverse("licenses:verify", args=["no-such-token"]))
+    assert response.status_code == 404
+    assert "未找到" in response.content.decode()
+
+
+def test_verification_is_rate_limited(client, certificate, settings):
+    settings.VERIFY_RATE_LIMIT = "2/m"
+    for _ in range(2):
+        assert client.get(reverse("licenses:verify", args=[certificate.token])).status_code == 200
+    assert client.get(reverse("licenses:verify", args=[certificate.token])).status_code == 429
+
+
+def test_the_holder_sees_and_downloads_the_certificate(client, certificate, citizen):
+    client.force_login(citizen)
+    content = client.get(reverse("me")).content.decode()
+    assert certificate.number in content
+    response = client.get(reverse("licenses:certificate_pdf", args=[certificate.number]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("actor", ["other_citizen", "clerk", "reviewer"])
+def test_nobody_else_downloads_it(client, certificate, actor, request):
+    client.force_login(request.getfixturevalue(actor))
+    assert client.get(reverse("licenses:certificate_pdf", args=[certificate.number])).status_code == 404
+
+
+def test_revocation_needs_a_reason_and_a_revoked_certificate_stays_revoked(certificate, reviewer):
+    with pytest.raises(approval_services.ActionRefused):
+        services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason=" ")
+    services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="撤销")
+    with pytest.raises(approval_services.ActionRefused):
+        services.certificate_suspend(certificate_id=certificate.pk, actor=reviewer, reason="暂扣")
+
+
+def test_the_reviewer_revokes_from_the_admin_with_a_reason(client, certificate, reviewer):
+    client.force_login(reviewer)
+    url = reverse("admin:licenses_certificate_changelist")
+    confirm = client.post(url, {"action": "revoke", "_selected_action": [certificate.pk]})
+    assert confirm.status_code == 200
+    client.post(url, {"action": "revoke", "_selected_action": [certificate.pk], "confirmed": "yes", "reason": "违法"})
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.REVOKED
+
+
+def test_another_departments_reviewer_cannot_revoke(client, certificate, other_reviewer):
+    client.force_login(other_reviewer)
+    url = reverse("admin:licenses_certificate_changelist")
+    client.post(url, {"action": "revoke", "_selected_action": [certificate.pk], "confirmed": "yes", "reason": "违法"})
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.VALID
