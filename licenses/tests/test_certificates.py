@@ -6,32 +6,18 @@ import pytest
 from django.urls import reverse
 
 from approvals import services as approval_services
-from approvals.tests import factories
 from licenses import services
-from licenses.models import Certificate, CertificateType, ItemCertificate, VerificationLog
+from licenses.models import Certificate, VerificationLog
 from licenses.pdf import certificate_pdf_bytes, render_certificates, verify_url
+from licenses.tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def certificate(construction_department, permit_item, citizen, clerk, reviewer):
-    certificate_type = CertificateType.objects.create(
-        code="zjj-02",
-        name="建筑工程施工许可证",
-        department=construction_department,
-        number_prefix="ZJJ02",
-        printed_fields=[
-            {"label": "持证人", "source": "applicant_name"},
-            {"label": "宗地编号", "source": "form:parcel_no"},
-        ],
-    )
-    ItemCertificate.objects.create(item=permit_item, certificate_type=certificate_type)
-    application = factories.submitted(permit_item, citizen)
-    approval_services.application_accept(application_id=application.pk, actor=clerk)
-    approval_services.application_claim(application_id=application.pk, actor=reviewer)
-    approval_services.application_approve(application_id=application.pk, actor=reviewer)
-    return Certificate.objects.get()
+    factories.permit_type(construction_department, permit_item)
+    return factories.issued(permit_item, citizen, clerk, reviewer)
 
 
 def _render_page(pdf_bytes: bytes):

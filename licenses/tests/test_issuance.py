@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from approvals import services
-from approvals.tests import factories
 from licenses.models import Certificate, CertificateType, ItemCertificate, PrintJob
 from licenses.services import certificate_issue_for
+from licenses.tests import factories
 from portal.tests import factories as portal_factories
 
 pytestmark = pytest.mark.django_db
@@ -18,26 +18,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def permit_type(construction_department, permit_item):
-    certificate_type = CertificateType.objects.create(
-        code="zjj-02",
-        name="建筑工程施工许可证",
-        department=construction_department,
-        number_prefix="ZJJ02",
-        printed_fields=[
-            {"label": "持证人", "source": "applicant_name"},
-            {"label": "证件号码", "source": "applicant_id_number"},
-            {"label": "建筑面积（平方米）", "source": "form:floor_area"},
-        ],
-    )
-    ItemCertificate.objects.create(item=permit_item, certificate_type=certificate_type)
-    return certificate_type
+    return factories.permit_type(construction_department, permit_item)
 
 
-def _in_review(item, applicant, clerk, reviewer):
-    application = factories.submitted(item, applicant)
-    services.application_accept(application_id=application.pk, actor=clerk)
-    services.application_claim(application_id=application.pk, actor=reviewer)
-    return application
+_in_review = factories.in_review
 
 
 def test_approval_issues_one_certificate_and_queues_its_print_job(permit_type, permit_item, citizen, clerk, reviewer):
@@ -51,6 +35,7 @@ def test_approval_issues_one_certificate_and_queues_its_print_job(permit_type, p
     assert certificate.data == [
         ["持证人", citizen.real_name],
         ["证件号码", citizen.masked_id_number],
+        ["宗地编号", "330102001001GB00001"],
         ["建筑面积（平方米）", "1200.50"],
     ]
     assert len(certificate.token) >= 32 and certificate.number not in certificate.token
