@@ -32,6 +32,10 @@ class StatusChangeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), max_length=1000)
 
 
+class CorrectionForm(StatusChangeForm):
+    holder_name = forms.CharField(label=_("Corrected holder name"), max_length=200)
+
+
 @admin.register(Certificate)
 class CertificateAdmin(SimpleHistoryAdmin):
     list_display = ["number", "certificate_type", "holder_name", "masked_holder", "status", "valid_until", "issued_at"]
@@ -55,7 +59,7 @@ class CertificateAdmin(SimpleHistoryAdmin):
     ]
     fields = readonly_fields
 
-    actions = ["revoke", "suspend", "reinstate"]
+    actions = ["revoke", "suspend", "reinstate", "renew", "correct"]
 
     @admin.display(description=_("holder ID number or credit code"))
     def masked_holder(self, obj):
@@ -75,13 +79,13 @@ class CertificateAdmin(SimpleHistoryAdmin):
     def has_manage_permission(self, request):
         return request.user.has_perm("licenses.manage_certificate")
 
-    def _status_action(self, request, queryset, service, title):
-        form = StatusChangeForm(request.POST if request.POST.get("confirmed") else None)
+    def _status_action(self, request, queryset, service, title, form_class=StatusChangeForm):
+        form = form_class(request.POST if request.POST.get("confirmed") else None)
         if form.is_bound and form.is_valid():
             done, refused = 0, []
             for certificate in queryset.filter(department_id=request.user.department_id):
                 try:
-                    service(certificate_id=certificate.pk, actor=request.user, reason=form.cleaned_data["reason"])
+                    service(certificate_id=certificate.pk, actor=request.user, **form.cleaned_data)
                     done += 1
                 except ActionRefused as error:
                     refused.append(f"{certificate.number}: {error.message}")
@@ -105,6 +109,16 @@ class CertificateAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Suspend the selected certificates"), permissions=["manage"])
     def suspend(self, request, queryset):
         return self._status_action(request, queryset, services.certificate_suspend, _("Suspend certificates"))
+
+    @admin.action(description=_("Renew the selected certificates"), permissions=["manage"])
+    def renew(self, request, queryset):
+        return self._status_action(request, queryset, services.certificate_renew, _("Renew certificates"))
+
+    @admin.action(description=_("Correct the holder name (issues a new version)"), permissions=["manage"])
+    def correct(self, request, queryset):
+        return self._status_action(
+            request, queryset, services.certificate_correct, _("Correct certificates"), CorrectionForm
+        )
 
     @admin.action(description=_("Reinstate the selected certificates"), permissions=["manage"])
     def reinstate(self, request, queryset):

@@ -223,3 +223,19 @@ class VerificationLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.certificate_id or '-'}"
+
+
+class ExpiryNotice(models.Model):
+    """The one notice sent to a holder before a certificate expires."""
+
+    certificate = models.OneToOneField(
+        Certificate, verbose_name=_("certificate"), on_delete=models.CASCADE, related_name="expiry_notice"
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("expiry notice")
+        verbose_name_plural = _("expiry notices")
+
+    def __str__(self):
+        return str(self.certificate)

@@ -12,7 +12,15 @@ from approvals import deadlines
 from approvals.models import Application
 from portal import masking
 
-from .models import Certificate, CertificateCounter, CertificateType, ItemCertificate, PrintJob, VerificationLog
+from .models import (
+    Certificate,
+    CertificateCounter,
+    CertificateType,
+    ExpiryNotice,
+    ItemCertificate,
+    PrintJob,
+    VerificationLog,
+)
 
 
 def _next_number(certificate_type: CertificateType, year: int) -> tuple[int, str]:
@@ -160,3 +168,108 @@ def certificate_reinstate(*, certificate_id: int, actor, reason: str = "") -> Ce
         reason=reason.strip(),
         allowed_from=(Certificate.Status.SUSPENDED,),
     )
+
+
+def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | None = None, renew: bool = False):
+    """Issue a new certificate replacing `old` (new number, print job); `old` becomes superseded."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    sequence, number = _next_number(old.certificate_type, today.year)
+    data = [list(pair) for pair in old.data]
+    if holder_name:
+        data = [[label, holder_name if value == old.holder_name else value] for label, value in data]
+    new = Certificate.objects.create(
+        number=number,
+        certificate_type=old.certificate_type,
+        year=today.year,
+        sequence=sequence,
+        holder_name=holder_name or old.holder_name,
+        holder_id_number=old.holder_id_number,
+        holder=old.holder,
+        department=old.department,
+        data=data,
+        issued_at=now,
+        valid_from=today if renew else old.valid_from,
+        valid_until=_valid_until(old.certificate_type, today) if renew else old.valid_until,
+        replaces=old,
+    )
+    old.status = Certificate.Status.SUPERSEDED
+    old.status_reason = reason
+    old._change_reason = reason
+    old.save()
+    PrintJob.objects.create(certificate=new, due_at=deadlines.end_of_day(deadlines.certificate_deadline(today)))
+    return new
+
+
+def certificate_correct(*, certificate_id: int, actor, holder_name: str, reason: str) -> Certificate:
+    """Correct the holder's name: a new version is issued; the old one verifies as superseded."""
+    from approvals.services import ActionRefused
+
+    if not holder_name.strip() or not reason.strip():
+        raise ActionRefused(_("A correction gives the corrected name and the reason."))
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if old.status != Certificate.Status.VALID:
+            raise ActionRefused(
+                _("This certificate is %(status)s: that change is not possible.") % {"status": old.get_status_display()}
+            )
+        return _new_version(old, actor=actor, reason=reason.strip(), holder_name=holder_name.strip())
+
+
+def certificate_renew(*, certificate_id: int, actor, reason: str = "") -> Certificate:
+    """Renew a valid or expired certificate for a new validity period."""
+    from approvals.services import ActionRefused
+
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if old.status not in (Certificate.Status.VALID, Certificate.Status.EXPIRED):
+            raise ActionRefused(
+                _("This certificate is %(status)s: that change is not possible.") % {"status": old.get_status_display()}
+            )
+        return _new_version(old, actor=actor, reason=reason.strip() or _("Renewed"), renew=True)
+
+
+def certificates_expire_and_remind(*, today: date | None = None, remind_days: int = 30) -> tuple[int, int]:
+    """Mark certificates past their validity as expired; remind holders once, `remind_days` ahead.
+
+    Returns (expired, reminded). Safe to run twice: the status filter and the unique
+    ExpiryNotice make every change and every reminder happen once.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db import IntegrityError
+    from django.utils import translation
+
+    from portal.services import notification_send
+
+    today = today or timezone.localdate()
+    expired = 0
+    for certificate in Certificate.objects.filter(status=Certificate.Status.VALID, valid_until__lt=today):
+        with transaction.atomic():
+            changed = Certificate.objects.filter(pk=certificate.pk, status=Certificate.Status.VALID)
+            if changed.update(status=Certificate.Status.EXPIRED, status_reason="有效期届满"):
+                expired += 1
+    reminded = 0
+    due = Certificate.objects.filter(
+        status=Certificate.Status.VALID,
+        valid_until__gte=today,
+        valid_until__lte=today + timedelta(days=remind_days),
+        holder__isnull=False,
+        expiry_notice__isnull=True,
+    ).select_related("certificate_type", "holder")
+    for certificate in due:
+        try:
+            with transaction.atomic():
+                ExpiryNotice.objects.create(certificate=certificate)
+                with translation.override(settings.LANGUAGE_CODE):
+                    title = _("Your %(type)s %(number)s expires on %(date)s") % {
+                        "type": certificate.certificate_type.name,
+                        "number": certificate.number,
+                        "date": certificate.valid_until.isoformat(),
+                    }
+                notification_send(user=certificate.holder, kind="certificate_expiry", title=title, link="/me/")
+                reminded += 1
+        except IntegrityError:
+            continue  # reminded by a concurrent run
+    return expired, reminded

@@ -255,6 +255,7 @@ SLA_WARNING_WORKING_DAYS = env.int("SLA_WARNING_WORKING_DAYS", default=1)
 SLA_SWEEP_SECONDS = env.int("SLA_SWEEP_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "approvals.tasks.sla_sweep_run", "schedule": SLA_SWEEP_SECONDS},
+    "certificates-daily": {"task": "licenses.tasks.certificates_daily", "schedule": crontab(hour=1, minute=30)},
     "calendar-coverage": {
         "task": "approvals.tasks.calendar_coverage_check",
         "schedule": crontab(hour=7, minute=0),

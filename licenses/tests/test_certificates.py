@@ -158,3 +158,44 @@ def test_another_departments_reviewer_cannot_revoke(client, certificate, other_r
     client.post(url, {"action": "revoke", "_selected_action": [certificate.pk], "confirmed": "yes", "reason": "违法"})
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.VALID
+
+
+def test_a_corrected_certificate_supersedes_the_old_one(client, certificate, reviewer):
+    new = services.certificate_correct(
+        certificate_id=certificate.pk, actor=reviewer, holder_name="张爱莉", reason="姓名录入错误"
+    )
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.SUPERSEDED
+    assert new.replaces == certificate and new.holder_name == "张爱莉" and new.number != certificate.number
+    assert ["持证人", "张爱莉"] in new.data
+    assert new.print_job.state == "queued"
+    old_page = client.get(reverse("licenses:verify", args=[certificate.token])).content.decode()
+    assert "已更新换发" in old_page
+    assert "有效" in client.get(reverse("licenses:verify", args=[new.token])).content.decode()
+
+
+def test_renewal_starts_a_new_validity_period(certificate, reviewer):
+    from datetime import date
+
+    Certificate.objects.filter(pk=certificate.pk).update(valid_until=date(2026, 12, 1))
+    certificate.certificate_type.validity_years = 5
+    certificate.certificate_type.save()
+    new = services.certificate_renew(certificate_id=certificate.pk, actor=reviewer)
+    assert new.valid_until is not None and new.valid_until.year >= 2031
+
+
+def test_the_daily_task_expires_and_reminds_each_holder_once(certificate, citizen):
+    from datetime import date, timedelta
+
+    from licenses.tasks import certificates_daily
+    from portal.models import Notification
+
+    Certificate.objects.filter(pk=certificate.pk).update(valid_until=date.today() + timedelta(days=20))
+    certificates_daily.delay()
+    certificates_daily.delay()
+    assert Notification.objects.filter(user=citizen, kind="certificate_expiry").count() == 1
+    Certificate.objects.filter(pk=certificate.pk).update(valid_until=date.today() - timedelta(days=1))
+    assert services.certificates_expire_and_remind() == (1, 0)
+    assert services.certificates_expire_and_remind() == (0, 0)
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.EXPIRED
