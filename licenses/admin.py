@@ -1,9 +1,13 @@
 """Admin of the certificate database: types (administrators), certificates (read-only, with history)."""
 
+import io
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -30,6 +34,10 @@ class CertificateTypeAdmin(admin.ModelAdmin):
 
 class StatusChangeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), max_length=1000)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file (UTF-8)"))
 
 
 class CorrectionForm(StatusChangeForm):
@@ -64,6 +72,35 @@ class CertificateAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("holder ID number or credit code"))
     def masked_holder(self, obj):
         return obj.masked_holder_id
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="licenses_certificate_import"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": request.user.has_perm("licenses.add_certificatetype")}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        """Import existing certificates from a CSV file, row by row, and show the report."""
+        if not request.user.has_perm("licenses.add_certificatetype"):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            content = form.cleaned_data["file"].read().decode("utf-8-sig", errors="replace")
+            report = services.certificates_import(io.StringIO(content))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import certificates"),
+            "form": form,
+            "report": report,
+            "columns": services.IMPORT_COLUMNS,
+        }
+        return TemplateResponse(request, "admin/licenses/certificate/import.html", context)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("certificate_type", "department")

@@ -123,7 +123,9 @@ class Certificate(models.Model):
         CertificateType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="certificates"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    sequence = models.PositiveIntegerField(_("sequence"))
+    sequence = models.PositiveIntegerField(
+        _("sequence"), null=True, blank=True, help_text=_("Empty for imported certificates.")
+    )
     holder_name = models.CharField(_("holder"), max_length=200)
     holder_id_number = models.CharField(_("holder ID number or credit code"), max_length=18)
     holder = models.ForeignKey(
@@ -163,7 +165,11 @@ class Certificate(models.Model):
             ("manage_certificate", _("Can suspend, reinstate and revoke certificates of the own department"))
         ]
         constraints = [
-            models.UniqueConstraint(fields=["certificate_type", "year", "sequence"], name="licenses_number_once"),
+            models.UniqueConstraint(
+                fields=["certificate_type", "year", "sequence"],
+                condition=models.Q(sequence__isnull=False),
+                name="licenses_number_once",
+            ),
         ]
         indexes = [models.Index(fields=["holder_id_number"]), models.Index(fields=["status", "valid_until"])]
 
