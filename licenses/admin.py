@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from approvals.services import ActionRefused
 
 from . import services
-from .models import Certificate, CertificateType, ItemCertificate, PrintJob
+from .models import Certificate, CertificateAccess, CertificateType, ItemCertificate, PrintJob
 
 
 class ItemCertificateInline(admin.TabularInline):
@@ -34,6 +34,13 @@ class CertificateTypeAdmin(admin.ModelAdmin):
 
 class StatusChangeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), max_length=1000)
+
+
+class ShareSearchForm(forms.Form):
+    q = forms.CharField(label=_("Number, holder ID number or name"), max_length=100)
+    purpose = forms.CharField(
+        label=_("Purpose of the look-up"), max_length=300, help_text=_("Recorded with your name.")
+    )
 
 
 class ImportForm(forms.Form):
@@ -76,12 +83,39 @@ class CertificateAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="licenses_certificate_import"),
+            path("share/", self.admin_site.admin_view(self.share_view), name="licenses_certificate_share"),
             *super().get_urls(),
         ]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_import": request.user.has_perm("licenses.add_certificatetype")}
+        extra_context = {
+            **(extra_context or {}),
+            "can_import": request.user.has_perm("licenses.add_certificatetype"),
+            "can_share": request.user.has_perm("licenses.search_certificates"),
+        }
         return super().changelist_view(request, extra_context)
+
+    def share_view(self, request):
+        """Search every department's certificates (集中共享); look-ups of others' are logged with the purpose."""
+        if not request.user.has_perm("licenses.search_certificates"):
+            raise PermissionDenied
+        form = ShareSearchForm(request.GET or None)
+        results = None
+        if form.is_bound and form.is_valid():
+            try:
+                results = services.certificates_search(
+                    user=request.user, query=form.cleaned_data["q"], purpose=form.cleaned_data["purpose"]
+                )
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Certificate sharing: search every department"),
+            "form": form,
+            "results": results,
+        }
+        return TemplateResponse(request, "admin/licenses/certificate/share.html", context)
 
     def import_view(self, request):
         """Import existing certificates from a CSV file, row by row, and show the report."""
@@ -107,10 +141,9 @@ class CertificateAdmin(SimpleHistoryAdmin):
         user = request.user
         if user.is_superuser or user.has_perm("approvals.approve_second_correction"):
             return qs
-        if user.has_perm("licenses.manage_certificate") and user.department_id:
+        if user.department_id:
             return qs.filter(department_id=user.department_id)
-        if user.has_perm("licenses.view_certificate"):
-            return qs
+        # Everyone else finds other departments' certificates through the logged search.
         return qs.none()
 
     def has_manage_permission(self, request):
@@ -176,6 +209,26 @@ class PrintJobAdmin(admin.ModelAdmin):
     list_display = ["certificate", "state", "due_at", "created_at"]
     list_filter = ["state"]
     list_select_related = ["certificate", "certificate__certificate_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CertificateAccess)
+class CertificateAccessAdmin(admin.ModelAdmin):
+    """The log of cross-department look-ups, for supervisors to review."""
+
+    list_display = ["created_at", "user", "certificate", "purpose"]
+    list_select_related = ["user", "certificate", "certificate__certificate_type"]
+    list_filter = ["certificate__department"]
+    search_fields = ["purpose", "certificate__number", "user__username", "user__real_name"]
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

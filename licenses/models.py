@@ -162,7 +162,8 @@ class Certificate(models.Model):
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at", "-id"]
         permissions = [
-            ("manage_certificate", _("Can suspend, reinstate and revoke certificates of the own department"))
+            ("manage_certificate", _("Can suspend, reinstate and revoke certificates of the own department")),
+            ("search_certificates", _("Can search the certificates of every department (logged)")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -245,3 +246,24 @@ class ExpiryNotice(models.Model):
 
     def __str__(self):
         return str(self.certificate)
+
+
+class CertificateAccess(models.Model):
+    """A look-up of another department's certificate (集中共享): who, when, and why."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    certificate = models.ForeignKey(
+        Certificate, verbose_name=_("certificate"), on_delete=models.CASCADE, related_name="accesses"
+    )
+    purpose = models.CharField(_("purpose"), max_length=300)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("certificate look-up")
+        verbose_name_plural = _("certificate look-ups")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.certificate_id} {self.created_at:%Y-%m-%d %H:%M}"

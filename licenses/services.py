@@ -370,3 +370,29 @@ def certificates_import(lines) -> ImportReport:
         except ValueError as error:
             report.errors.append((line, str(error)))
     return report
+
+
+def certificates_search(*, user, query: str, purpose: str, limit: int = 50) -> list[Certificate]:
+    """Find certificates of every department by number, holder ID or name; log look-ups of other departments'."""
+    from approvals.services import ActionRefused
+
+    from .models import CertificateAccess
+
+    query, purpose = query.strip(), purpose.strip()
+    if len(query) < 2:
+        raise ActionRefused(_("Enter at least 2 characters of a number, ID number or name."))
+    if not purpose:
+        raise ActionRefused(_("State the purpose of the look-up; it is recorded."))
+    found = list(
+        Certificate.objects.select_related("certificate_type", "department")
+        .filter(
+            models.Q(number=query) | models.Q(holder_id_number=query.upper()) | models.Q(holder_name__icontains=query)
+        )
+        .order_by("-issued_at")[:limit]
+    )
+    CertificateAccess.objects.bulk_create(
+        CertificateAccess(user=user, certificate=certificate, purpose=purpose[:300])
+        for certificate in found
+        if certificate.department_id != user.department_id
+    )
+    return found

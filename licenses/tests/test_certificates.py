@@ -199,3 +199,49 @@ def test_the_daily_task_expires_and_reminds_each_holder_once(certificate, citize
     assert services.certificates_expire_and_remind() == (0, 0)
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.EXPIRED
+
+
+def test_a_look_up_of_another_departments_certificate_is_logged_with_its_purpose(client, certificate, other_reviewer):
+    from licenses.models import CertificateAccess
+
+    client.force_login(other_reviewer)
+    url = reverse("admin:licenses_certificate_share")
+    refused = client.get(url, {"q": certificate.number, "purpose": ""})
+    assert refused.context["results"] is None
+    response = client.get(url, {"q": certificate.number, "purpose": "核验施工许可证（用于消防验收）"})
+    assert list(response.context["results"]) == [certificate]
+    access = CertificateAccess.objects.get()
+    assert (access.user, access.certificate, access.purpose) == (
+        other_reviewer,
+        certificate,
+        "核验施工许可证（用于消防验收）",
+    )
+
+
+def test_searching_by_holder_id_or_name_works_and_own_department_is_not_logged(client, certificate, reviewer, citizen):
+    from licenses.models import CertificateAccess
+
+    client.force_login(reviewer)
+    url = reverse("admin:licenses_certificate_share")
+    assert list(client.get(url, {"q": citizen.id_number, "purpose": "复核"}).context["results"]) == [certificate]
+    assert list(client.get(url, {"q": citizen.real_name[:2], "purpose": "复核"}).context["results"]) == [certificate]
+    assert not CertificateAccess.objects.exists()
+
+
+def test_the_supervisor_reviews_the_look_up_log(client, certificate, other_reviewer, supervisor):
+    services.certificates_search(user=other_reviewer, query=certificate.number, purpose="核验")
+    client.force_login(supervisor)
+    response = client.get(reverse("admin:licenses_certificateaccess_changelist"))
+    assert response.status_code == 200 and "核验" in response.content.decode()
+
+
+def test_the_clerk_sees_no_certificate_list_without_the_logged_search(client, certificate, clerk):
+    client.force_login(clerk)
+    response = client.get(reverse("admin:licenses_certificate_changelist"))
+    assert response.status_code == 200 and response.context["cl"].result_count == 0
+
+
+def test_a_citizen_cannot_search(client, citizen):
+    client.force_login(citizen)
+    response = client.get(reverse("admin:licenses_certificate_share"))
+    assert response.status_code == 302
