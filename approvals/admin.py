@@ -273,6 +273,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             "application": application,
             "extra_fields": fields,
             "files": application.files.select_related("material"),
+            "provided": self._provided(application),
             "notices": application.correction_notices.prefetch_related("items__material"),
             "pauses": application.pauses.all(),
             "log": selectors.staff_log(application),
@@ -282,6 +283,13 @@ class ApplicationAdmin(admin.ModelAdmin):
             "show_full_identity": request.user.has_perm("approvals.intake_application"),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _provided(application):
+        from .material_sources import provided_materials
+
+        names = {m.pk: m.name for m in application.item.materials.all()}
+        return [(names.get(pk, ""), source) for pk, source in provided_materials(application).items()]
 
     def material_view(self, request, pk, file_pk):
         """Stream an uploaded material to staff who may see the application."""

@@ -220,8 +220,11 @@ def application_remove_file(*, application: Application, file_id: int, actor: Us
 
 def application_missing(application: Application) -> list[str]:
     """Return everything that is missing before the application can be submitted."""
+    from .material_sources import provided_materials
+
     missing = []
     uploaded = set(application.files.values_list("material_id", flat=True))
+    uploaded |= set(provided_materials(application))  # the city already holds them (证照免提交)
     for material in application.item.materials.all():
         if material.required and material.pk not in uploaded:
             missing.append(_("Material “%(name)s”: no file uploaded.") % {"name": material.name})

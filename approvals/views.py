@@ -73,10 +73,11 @@ def apply(request, code):
             return redirect(item)
         return _save_application(request, application)
     draft = Application(item=item, applicant=request.user, delivery_method=services.default_delivery(item))
+    draft.applicant_id_number = request.user.credit_code or request.user.id_number
     draft.contact_name = draft.delivery_name = request.user.real_name
     draft.contact_phone = draft.delivery_phone = request.user.mobile
     form = ApplicationForm(item=item, initial=ApplicationForm.initial_for(draft))
-    return _render_form(request, item=item, application=None, form=form, form_token=uuid.uuid4())
+    return _render_form(request, item=item, application=None, form=form, form_token=uuid.uuid4(), probe=draft)
 
 
 @login_required
@@ -91,7 +92,9 @@ def application_edit(request, reference):
     return _render_form(request, item=application.item, application=application, form=form)
 
 
-def _render_form(request, *, item, application, form, file_errors=(), missing=(), status=200, form_token=None):
+def _render_form(
+    request, *, item, application, form, file_errors=(), missing=(), status=200, form_token=None, probe=None
+):
     materials = list(item.materials.all())
     files_by_material = {}
     if application is not None:
@@ -102,12 +105,18 @@ def _render_form(request, *, item, application, form, file_errors=(), missing=()
         notice = (
             application.correction_notices.filter(resolved_at__isnull=True).prefetch_related("items__material").last()
         )
+    from .material_sources import provided_materials
+
+    # A new form has no draft yet: the unsaved `probe` carries the applicant's identity.
+    subject = application or probe
+    provided = provided_materials(subject) if subject is not None else {}
     context = {
         "item": item,
         "application": application,
+        "provided": provided,
         "form": form,
         "extra_fields": [form[name] for name in form.extra_field_names()],
-        "materials": [(m, files_by_material.get(m.pk, [])) for m in materials],
+        "materials": [(m, files_by_material.get(m.pk, []), provided.get(m.pk)) for m in materials],
         "file_errors": file_errors,
         "missing": missing,
         "notice": notice,

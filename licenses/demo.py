@@ -28,6 +28,66 @@ def load_demo_certificate_types(*, stdout=None) -> int:
         )
         for item in ServiceItem.objects.filter(name__in=item_names):
             ItemCertificate.objects.update_or_create(item=item, defaults={"certificate_type": certificate_type})
+    linked = link_materials_to_certificates()
+    demo_business_licence()
     if stdout is not None:
-        stdout.write(f"Certificates: {len(TYPES)} certificate types in {len(set(counts))} departments.")
+        stdout.write(
+            f"Certificates: {len(TYPES)} certificate types in {len(set(counts))} departments; "
+            f"{linked} materials provided by certificates."
+        )
     return len(TYPES)
+
+
+# Materials that the city's own certificates stand in for (证照免提交): material name → type name.
+MATERIAL_SOURCES = {
+    "营业执照": "营业执照",
+    "建设工程规划许可证": "建设工程规划许可证",
+    "建设用地规划许可证": "建设用地规划许可证",
+    "建设工程用地批准文件": "不动产权证书",
+}
+
+
+def link_materials_to_certificates() -> int:
+    """Let the certificates named in MATERIAL_SOURCES stand in for those materials."""
+    from approvals.models import ServiceMaterial
+
+    from .models import MaterialCertificate
+
+    types = {t.name: t for t in CertificateType.objects.filter(name__in=MATERIAL_SOURCES.values())}
+    linked = 0
+    for material in ServiceMaterial.objects.filter(name__in=MATERIAL_SOURCES):
+        MaterialCertificate.objects.update_or_create(
+            material=material, defaults={"certificate_type": types[MATERIAL_SOURCES[material.name]]}
+        )
+        linked += 1
+    return linked
+
+
+def demo_business_licence() -> None:
+    """Give the demo enterprise its business licence, so its materials need no upload."""
+    from datetime import date, datetime, time
+
+    from django.utils import timezone
+
+    from portal.models import User
+
+    from .models import Certificate
+
+    enterprise = User.objects.filter(username="huaxia").first()
+    licence_type = CertificateType.objects.filter(name="营业执照").first()
+    if enterprise is None or licence_type is None:
+        return
+    Certificate.objects.get_or_create(
+        number=f"YYZZ-{enterprise.credit_code}",
+        defaults={
+            "certificate_type": licence_type,
+            "year": 2021,
+            "holder_name": enterprise.organization_name,
+            "holder_id_number": enterprise.credit_code,
+            "holder": enterprise,
+            "department": licence_type.department,
+            "data": [["名称", enterprise.organization_name], ["统一社会信用代码", enterprise.credit_code]],
+            "issued_at": timezone.make_aware(datetime.combine(date(2021, 6, 1), time(9))),
+            "valid_from": date(2021, 6, 1),
+        },
+    )

@@ -267,3 +267,24 @@ class CertificateAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.certificate_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MaterialCertificate(models.Model):
+    """A required material that a certificate of the city stands in for (证照免提交)."""
+
+    material = models.OneToOneField(
+        "approvals.ServiceMaterial",
+        verbose_name=_("material"),
+        on_delete=models.CASCADE,
+        related_name="certificate_source",
+    )
+    certificate_type = models.ForeignKey(
+        CertificateType, verbose_name=_("certificate type"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("material provided by a certificate")
+        verbose_name_plural = _("materials provided by certificates")
+
+    def __str__(self):
+        return f"{self.material} ← {self.certificate_type}"

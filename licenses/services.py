@@ -396,3 +396,28 @@ def certificates_search(*, user, query: str, purpose: str, limit: int = 50) -> l
         if certificate.department_id != user.department_id
     )
     return found
+
+
+def certificates_standing_in(application) -> dict:
+    """Return {material_id: Provided} for the materials the applicant's valid certificates provide."""
+    from approvals.material_sources import Provided
+
+    from .models import MaterialCertificate
+
+    links = list(MaterialCertificate.objects.filter(material__item_id=application.item_id))
+    if not links:
+        return {}
+    holder = models.Q(holder_id=application.applicant_id) | models.Q(holder_id_number=application.applicant_id_number)
+    held = {}
+    certificates = Certificate.objects.filter(
+        holder, status=Certificate.Status.VALID, certificate_type_id__in=[link.certificate_type_id for link in links]
+    ).select_related("certificate_type")
+    for certificate in certificates.order_by("-issued_at"):
+        held.setdefault(certificate.certificate_type_id, certificate)
+    provided = {}
+    for link in links:
+        certificate = held.get(link.certificate_type_id)
+        if certificate is not None:
+            label = f"{certificate.certificate_type.name} {certificate.number}"
+            provided[link.material_id] = Provided(label=label, url=certificate.verify_path)
+    return provided
