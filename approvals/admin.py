@@ -433,6 +433,8 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def walk_in_fill_view(self, request, pk):
         """Step 2 of a walk-in application: the item's form and materials, then submit."""
+        if not request.user.has_perm("approvals.intake_application"):
+            raise PermissionDenied
         application = self._get_visible(request, pk)
         if application.channel != Application.Channel.WINDOW or not application.editable_by_applicant:
             return redirect("admin:approvals_application_change", application.pk)
@@ -444,25 +446,29 @@ class ApplicationAdmin(admin.ModelAdmin):
         )
         file_errors, missing = [], []
         if request.method == "POST":
-            file_errors = services.application_add_uploads(
-                application=application, files=request.FILES, actor=request.user
-            )
-            if form.is_valid():
-                services.application_update(application=application, actor=request.user, data=form.draft_data())
-                if not file_errors and request.POST.get("action") == "submit":
-                    try:
-                        application = services.application_submit(application_id=application.pk, actor=request.user)
-                    except services.ApplicationIncomplete as incomplete:
-                        missing = incomplete.missing
-                    except services.ActionRefused as refused:
-                        self.message_user(request, refused.message, messages.WARNING)
-                    else:
-                        self.message_user(
-                            request,
-                            _("Walk-in application %(reference)s submitted.") % {"reference": application.reference},
-                            messages.SUCCESS,
-                        )
-                        return redirect("admin:approvals_application_change", application.pk)
+            try:
+                file_errors = services.application_add_uploads(
+                    application=application, files=request.FILES, actor=request.user
+                )
+                if form.is_valid():
+                    services.application_update(application=application, actor=request.user, data=form.draft_data())
+            except services.ActionRefused as refused:
+                self.message_user(request, refused.message, messages.WARNING)
+                return redirect("admin:approvals_application_change", application.pk)
+            if form.is_valid() and not file_errors and request.POST.get("action") == "submit":
+                try:
+                    application = services.application_submit(application_id=application.pk, actor=request.user)
+                except services.ApplicationIncomplete as incomplete:
+                    missing = incomplete.missing
+                except services.ActionRefused as refused:
+                    self.message_user(request, refused.message, messages.WARNING)
+                else:
+                    self.message_user(
+                        request,
+                        _("Walk-in application %(reference)s submitted.") % {"reference": application.reference},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:approvals_application_change", application.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ from .models import (
     State,
 )
 from .uploads import check_upload
+
+logger = logging.getLogger(__name__)
 
 
 class ActionRefused(Exception):
@@ -344,6 +347,8 @@ def application_request_correction(
     items = [(material, key, reason.strip()) for material, key, reason in items if reason.strip()]
     if not items:
         raise ActionRefused(_("A correction notice lists at least one material or field with its reason."))
+    if _intake_is_late(application_id):
+        raise ActionRefused(str(LATE_INTAKE))
     with transaction.atomic():
         application = _lock(application_id)
         rounds = application.correction_notices.count()
@@ -414,13 +419,29 @@ def _decide(application_id: int, actor: User, name: str, *, title, reason: str |
     return application
 
 
+def _intake_is_late(application_id: int) -> bool:
+    return Application.objects.filter(
+        pk=application_id, state=State.SUBMITTED, intake_due_at__lt=timezone.now()
+    ).exists()
+
+
+LATE_INTAKE = _(
+    "The 5 working days for intake have passed: by law the application counts as accepted from the day it was "
+    "received (Art. 32). Accept it, and raise any defect in the review."
+)
+
+
 def application_accept(*, application_id: int, actor: User) -> Application:
-    """Accept a submitted application (受理)."""
+    """Accept a submitted application (受理); after the intake deadline, as of the day it was received."""
+    if _intake_is_late(application_id) and actor.has_perm("approvals.intake_application"):
+        return application_auto_accept(application_id=application_id)
     return _decide(application_id, actor, "accept", title=_("Your application %(reference)s has been accepted"))
 
 
 def application_reject(*, application_id: int, actor: User, reason: str) -> Application:
     """Refuse to accept a submitted application (不予受理), stating reasons and the legal remedy."""
+    if _intake_is_late(application_id):
+        raise ActionRefused(str(LATE_INTAKE))
     return _decide(
         application_id, actor, "reject", title=_("Your application %(reference)s was not accepted"), reason=reason
     )
@@ -630,10 +651,13 @@ def _batch_approve_one(job: BatchJob, application_id: int) -> None:
             application_approve(application_id=application_id, actor=job.created_by)
             BatchJobItem.objects.create(job=job, application_id=application_id, approved=True)
             BatchJob.objects.filter(pk=job.pk).update(done=F("done") + 1)
-    except ActionRefused as refused:
-        message = refused.message
+    except Exception as error:  # one bad application must not stop the batch
+        message = getattr(error, "message", None)
+        if message is None:
+            logger.exception("Batch %s: approving application %s failed", job.pk, application_id)
+            message = str(_("Could not be approved because of an internal error; please approve it on its own."))
         with transaction.atomic():
-            _, created = BatchJobItem.objects.get_or_create(
+            _item, created = BatchJobItem.objects.get_or_create(
                 job=job, application_id=application_id, defaults={"approved": False, "message": message[:300]}
             )
             if created:

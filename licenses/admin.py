@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -145,6 +147,18 @@ class CertificateAdmin(SimpleHistoryAdmin):
             return qs.filter(department_id=user.department_id)
         # Everyone else finds other departments' certificates through the logged search.
         return qs.none()
+
+    # The history is read-only and scoped like the list: no one reverts a certificate from
+    # a past version (changes go through the services), no one reads another department's.
+    def history_view(self, request, object_id, extra_context=None):
+        get_object_or_404(self.get_queryset(request), pk=object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_manage_permission(self, request):
         return request.user.has_perm("licenses.manage_certificate")

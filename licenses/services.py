@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime, time
@@ -61,10 +62,11 @@ def printed_data(certificate_type: CertificateType, application: Application) ->
 def _valid_until(certificate_type: CertificateType, start: date) -> date | None:
     if not certificate_type.validity_years:
         return None
+    year = start.year + certificate_type.validity_years
     try:
-        end = start.replace(year=start.year + certificate_type.validity_years)
-    except ValueError:  # 29 February
-        end = start.replace(year=start.year + certificate_type.validity_years, day=28)
+        end = start.replace(year=year)
+    except ValueError:  # issued on 29 February: the anniversary is 1 March
+        end = date(year, 3, 1)
     return date.fromordinal(end.toordinal() - 1)
 
 
@@ -277,6 +279,7 @@ def certificates_expire_and_remind(*, today: date | None = None, remind_days: in
     return expired, reminded
 
 
+GENERATED_NUMBER = re.compile(r"^[A-Z0-9]+-\d{4}-\d{6}$")
 IMPORT_COLUMNS = ["type", "number", "holder_name", "holder_id_number", "issued_on", "valid_from", "valid_until"]
 
 
@@ -301,6 +304,9 @@ def _import_row(row: dict, types: dict, seen: set) -> Certificate:
     number = value("number")
     if not number:
         raise ValueError(_("the number is empty"))
+    if GENERATED_NUMBER.match(number):
+        # The portal hands these out itself; an imported one would block its counter.
+        raise ValueError(_("the number %(number)s has the form of numbers this portal issues") % {"number": number})
     if number in seen or Certificate.objects.filter(number=number).exists():
         raise ValueError(_("the number %(number)s exists already") % {"number": number})
     if not value("holder_name"):

@@ -179,6 +179,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
+    email_sending_since = models.DateTimeField(_("e-mail being sent since"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
 
     class Meta:

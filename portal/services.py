@@ -109,15 +109,25 @@ def queue_notification_email(notification_id: int) -> None:
 
 
 def notification_email_deliver(*, notification_id: int) -> bool:
-    """Send one notification's e-mail unless it was sent already; return whether it was sent now."""
+    """Send one notification's e-mail unless it was sent already; return whether it was sent now.
+
+    The row is claimed first (so two workers never send it together) and marked sent only
+    after the mail server took it; a claim older than ten minutes, left by a worker that
+    died while sending, is taken over by the next attempt.
+    """
+    from datetime import timedelta
+
     from django.conf import settings
     from django.core.mail import send_mail
+    from django.db.models import Q
     from django.template.loader import render_to_string
     from django.utils import timezone, translation
 
-    # Claim the row so two workers never send the same e-mail twice.
-    claimed = Notification.objects.filter(pk=notification_id, email_sent_at__isnull=True).update(
-        email_sent_at=timezone.now(), email_attempts=models.F("email_attempts") + 1
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, email_sent_at__isnull=True)
+        .filter(Q(email_sending_since__isnull=True) | Q(email_sending_since__lt=now - timedelta(minutes=10)))
+        .update(email_sending_since=now, email_attempts=models.F("email_attempts") + 1)
     )
     if not claimed:
         return False
@@ -129,8 +139,9 @@ def notification_email_deliver(*, notification_id: int) -> bool:
             body = render_to_string("portal/email/notification-body.txt", context)
         send_mail(subject, body, None, [notification.user.email])
     except Exception:
-        Notification.objects.filter(pk=notification_id).update(email_sent_at=None)
+        Notification.objects.filter(pk=notification_id).update(email_sending_since=None)
         raise
+    Notification.objects.filter(pk=notification_id).update(email_sent_at=timezone.now(), email_sending_since=None)
     return True
 
 

@@ -375,3 +375,21 @@ def test_the_log_keeps_the_role_held_at_the_time(clerk, submitted):
     clerk.groups.set([Group.objects.get(name=roles.SUPERVISOR)])  # the clerk changes job afterwards
     rows = selectors.staff_log(submitted)
     assert [(r["transition"], r["role"]) for r in rows] == [("submit", "申请人"), ("accept", "窗口人员")]
+
+
+def test_an_unexpected_error_in_a_batch_skips_that_application_and_finishes(permit_item, clerk, reviewer, monkeypatch):
+    from approvals import services as approval_services
+
+    apps = _in_review_many(3, permit_item, clerk, reviewer)
+    real = approval_services.application_approve
+
+    def flaky(*, application_id, actor):
+        if application_id == apps[1].pk:
+            raise RuntimeError("disk full")
+        return real(application_id=application_id, actor=actor)
+
+    monkeypatch.setattr(approval_services, "application_approve", flaky)
+    job = services.batch_job_create(actor=reviewer, application_ids=[a.pk for a in apps])
+    job = services.batch_job_run(job_id=job.pk)
+    assert (job.done, job.failed, job.status) == (2, 1, BatchJob.Status.DONE)
+    assert "内部错误" in job.items.get(approved=False).message

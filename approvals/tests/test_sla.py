@@ -297,3 +297,21 @@ def test_done_when_national_day_promise_yellow_on_the_9th_red_on_the_11th_one_al
             sla.sla_sweep()
     assert Application.objects.get().sla_level == "overdue"
     assert list(SlaAlert.objects.order_by("created_at").values_list("level", flat=True)) == ["warning", "overdue"]
+
+
+def test_a_late_acceptance_by_a_clerk_counts_from_the_day_received(submitted_friday, clerk):
+    with at("2026-12-07"):
+        application = services.application_accept(application_id=submitted_friday.pk, actor=clerk)
+    assert application.accepted_at == application.submitted_at and application.auto_accepted
+    assert local_day(application.due_at) == date(2026, 12, 2)
+
+
+def test_after_the_intake_deadline_reject_and_correction_are_refused(submitted_friday, clerk):
+    with at("2026-12-07"):
+        with pytest.raises(services.ActionRefused):
+            services.application_reject(application_id=submitted_friday.pk, actor=clerk, reason="材料不全")
+        with pytest.raises(services.ActionRefused):
+            services.application_request_correction(
+                application_id=submitted_friday.pk, actor=clerk, items=[(None, "parcel_no", "有误")]
+            )
+    assert Application.objects.get().state == State.SUBMITTED

@@ -102,7 +102,7 @@ def test_verification_says_valid_without_login_and_masks_the_holder(client, cert
 def test_after_revocation_the_same_code_says_revoked(client, certificate, reviewer):
     services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="以欺骗手段取得许可")
     content = client.get(reverse("licenses:verify", args=[certificate.token])).content.decode()
-    assert "已撤销" in content and "以欺骗手段取得许可" in content
+    assert "已撤销" in content and "以欺骗手段取得许可" not in content  # staff reasons stay internal
     certificate.refresh_from_db()
     assert certificate.history.first().history_change_reason == "以欺骗手段取得许可"
 
@@ -245,3 +245,32 @@ def test_a_citizen_cannot_search(client, citizen):
     client.force_login(citizen)
     response = client.get(reverse("admin:licenses_certificate_share"))
     assert response.status_code == 302
+
+
+def test_the_history_is_read_only_and_scoped(client, certificate, reviewer, other_reviewer):
+    services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="撤销")
+    first = certificate.history.order_by("history_id").first()
+    url = reverse("admin:licenses_certificate_simple_history", args=[certificate.pk, first.history_id])
+    client.force_login(other_reviewer)
+    assert client.get(reverse("admin:licenses_certificate_history", args=[certificate.pk])).status_code == 404
+    assert client.post(url, {}).status_code == 404
+    client.force_login(reviewer)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {}).status_code == 405
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.REVOKED
+
+
+def test_the_public_page_does_not_show_staff_reasons(client, certificate, reviewer):
+    services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="联系人电话13800000000")
+    assert "13800000000" not in client.get(reverse("licenses:verify", args=[certificate.token])).content.decode()
+
+
+def test_a_certificate_issued_on_29_february_ends_on_28_february(certificate):
+    from datetime import date
+
+    from licenses.services import _valid_until
+
+    certificate.certificate_type.validity_years = 1
+    assert _valid_until(certificate.certificate_type, date(2024, 2, 29)) == date(2025, 2, 28)
+    assert _valid_until(certificate.certificate_type, date(2024, 3, 1)) == date(2025, 2, 28)

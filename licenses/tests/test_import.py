@@ -72,3 +72,12 @@ def test_the_administrator_imports_from_the_admin(client, administrator, food_ty
 def test_a_reviewer_cannot_import(client, reviewer):
     client.force_login(reviewer)
     assert client.get(reverse("admin:licenses_certificate_import")).status_code == 403
+
+
+def test_numbers_in_the_portals_own_form_are_refused(food_type, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(_csv(f"scjg-01,SCJG01-2026-000001,某某,{portal_factories.id_number()},2025-01-01,,"), "utf-8")
+    out = io.StringIO()
+    call_command("import_certificates", str(path), stdout=out)
+    assert "line 2" in out.getvalue()
+    assert not Certificate.objects.exists()

@@ -72,3 +72,15 @@ def test_the_applicant_is_notified_of_each_decision(citizen, clerk, permit_item)
     approval_services.application_accept(application_id=application.pk, actor=clerk)
     kinds = list(Notification.objects.filter(user=citizen).order_by("id").values_list("kind", flat=True))
     assert kinds == ["correction", "accept"]
+
+
+def test_an_email_claimed_by_a_worker_that_died_is_sent_later(citizen):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    notification = services.notification_send(user=citizen, kind="x", title="通知")
+    stale = timezone.now() - timedelta(minutes=11)
+    Notification.objects.filter(pk=notification.pk).update(email_sending_since=stale)
+    assert services.notification_email_deliver(notification_id=notification.pk) is True
+    assert len(mail.outbox) == 1
