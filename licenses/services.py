@@ -104,7 +104,9 @@ def certificate_issue_for(application: Application) -> Certificate | None:
             source_application=application,
         )
         PrintJob.objects.create(
-            certificate=certificate, due_at=deadlines.end_of_day(deadlines.certificate_deadline(today))
+            certificate=certificate,
+            due_at=deadlines.end_of_day(deadlines.certificate_deadline(today)),
+            delivery_method=application.delivery_method or "courier",
         )
     return certificate
 
@@ -201,7 +203,12 @@ def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | Non
     old.status_reason = reason
     old._change_reason = reason
     old.save()
-    PrintJob.objects.create(certificate=new, due_at=deadlines.end_of_day(deadlines.certificate_deadline(today)))
+    previous = PrintJob.objects.filter(certificate=old).first()
+    PrintJob.objects.create(
+        certificate=new,
+        due_at=deadlines.end_of_day(deadlines.certificate_deadline(today)),
+        delivery_method=previous.delivery_method if previous else "courier",
+    )
     return new
 
 

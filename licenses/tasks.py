@@ -10,3 +10,11 @@ def certificates_daily() -> str:
     """Mark expired certificates and remind holders 30 days ahead (safe to run twice)."""
     expired, reminded = services.certificates_expire_and_remind()
     return f"{expired} expired, {reminded} reminded"
+
+
+@shared_task(acks_late=True, soft_time_limit=3000, time_limit=3600)
+def print_batch_run(batch_id: int) -> str:
+    """Print a batch into one PDF (large batches run here, with a progress bar in the admin)."""
+    from . import printing
+
+    return printing.print_batch_run(batch_id=batch_id).status

@@ -176,6 +176,9 @@ PERMIT_FONT_PATH = env.str("PERMIT_FONT_PATH", default="")
 # Behind a proxy, the request header holding the client address, e.g. HTTP_X_REAL_IP.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
 
+# Print batches larger than this run in a Celery worker with a progress bar.
+PRINT_BATCH_SYNC_LIMIT = env.int("PRINT_BATCH_SYNC_LIMIT", default=100)
+
 # Batch approval: larger selections run in a Celery worker with a progress bar.
 BATCH_APPROVE_SYNC_LIMIT = env.int("BATCH_APPROVE_SYNC_LIMIT", default=200)
 

@@ -1,0 +1,145 @@
+"""The printing centre: the print-job state machine, batch PDFs, reprints, failed batches."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from django_fsm_log.models import StateLog
+from pypdf import PdfReader
+
+from approvals.services import ActionRefused
+from licenses import printing
+from licenses.models import PrintBatch, PrintJob
+from licenses.tests import factories
+from portal.tests import factories as portal_factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def jobs(construction_department, permit_item, clerk, reviewer):
+    factories.permit_type(construction_department, permit_item)
+    certificates = [
+        factories.issued(permit_item, portal_factories.citizen(f"p{i}", f"持证人{i}"), clerk, reviewer)
+        for i in range(4)
+    ]
+    return [c.print_job for c in certificates]
+
+
+def test_a_batch_prints_one_pdf_with_the_right_numbers_in_order(jobs, print_operator):
+    chosen = [jobs[2].pk, jobs[0].pk, jobs[3].pk]
+    batch = printing.print_batch_run(batch_id=printing.print_batch_create(actor=print_operator, job_ids=chosen).pk)
+    assert batch.status == PrintBatch.Status.DONE and batch.total == 3
+    reader = PdfReader(batch.file.open("rb"))
+    numbers = [PrintJob.objects.get(pk=pk).certificate.number for pk in chosen]
+    assert len(reader.pages) == 3
+    for page, number in zip(reader.pages, numbers, strict=True):
+        assert number in page.extract_text()
+    assert set(PrintJob.objects.filter(state="printed").values_list("pk", flat=True)) == set(chosen)
+    assert PrintJob.objects.get(pk=jobs[1].pk).state == "queued"
+
+
+def test_a_failed_batch_marks_nothing_printed(jobs, print_operator, monkeypatch):
+    def broken(certificates, output):
+        for index, _ in enumerate(certificates):
+            if index == 1:
+                raise OSError("printer spool full")
+
+    monkeypatch.setattr(printing, "render_certificates", broken)
+    batch = printing.print_batch_create(actor=print_operator, job_ids=[j.pk for j in jobs])
+    batch = printing.print_batch_run(batch_id=batch.pk)
+    assert batch.status == PrintBatch.Status.FAILED and "spool" in batch.error
+    assert not PrintJob.objects.exclude(state="queued").exists()
+    assert not PrintJob.objects.filter(batch__isnull=False).exists()  # the claim is released
+
+
+def test_a_job_is_printed_by_one_batch_only(jobs, print_operator):
+    first = printing.print_batch_create(actor=print_operator, job_ids=[jobs[0].pk])
+    second = printing.print_batch_create(actor=print_operator, job_ids=[jobs[0].pk, jobs[1].pk])
+    printing.print_batch_run(batch_id=first.pk)
+    second = printing.print_batch_run(batch_id=second.pk)
+    assert second.total == 1
+    assert StateLog.objects.filter(transition="mark_printed").count() == 2
+
+
+def test_running_a_batch_twice_prints_it_once(jobs, print_operator):
+    batch = printing.print_batch_create(actor=print_operator, job_ids=[jobs[0].pk])
+    printing.print_batch_run(batch_id=batch.pk)
+    printing.print_batch_run(batch_id=batch.pk)
+    assert StateLog.objects.filter(transition="mark_printed").count() == 1
+
+
+def test_a_reprint_needs_a_reason_and_is_logged(jobs, print_operator):
+    printing.print_batch_run(batch_id=printing.print_batch_create(actor=print_operator, job_ids=[jobs[0].pk]).pk)
+    with pytest.raises(ActionRefused):
+        printing.print_job_reprint(job_id=jobs[0].pk, actor=print_operator, reason="")
+    pdf = printing.print_job_reprint(job_id=jobs[0].pk, actor=print_operator, reason="卡纸损坏")
+    assert pdf.startswith(b"%PDF")
+    log = StateLog.objects.get(transition="reprint")
+    assert (log.by, log.description) == (print_operator, "卡纸损坏")
+
+
+def test_a_queued_job_cannot_be_reprinted(jobs, print_operator):
+    with pytest.raises(ActionRefused):
+        printing.print_job_reprint(job_id=jobs[0].pk, actor=print_operator, reason="x")
+
+
+def test_the_state_machine_courier_and_pickup_paths(jobs, print_operator, reviewer):
+    from django.utils import timezone
+    from django_fsm import TransitionNotAllowed
+
+    job = PrintJob.objects.get(pk=jobs[0].pk)
+    with pytest.raises(TransitionNotAllowed):
+        job.dispatch(by=print_operator, at=timezone.now(), courier="EMS", waybill="1")
+    job.mark_printed(by=print_operator, at=timezone.now())
+    job.dispatch(by=print_operator, at=timezone.now(), courier="EMS", waybill="EM123")
+    job.mark_delivered(by=print_operator, at=timezone.now())
+    assert job.state == "delivered"
+    other = PrintJob.objects.get(pk=jobs[1].pk)
+    other.mark_printed(by=print_operator, at=timezone.now())
+    other.make_ready(by=print_operator)
+    other.collect(by=print_operator, at=timezone.now(), collector_id_number="x")
+    assert other.state == "collected"
+    from django_fsm import has_transition_perm
+
+    third = PrintJob.objects.get(pk=jobs[2].pk)
+    assert not has_transition_perm(third.mark_printed, reviewer)
+
+
+def test_the_operator_prints_from_the_queue_and_downloads_again(client, jobs, print_operator):
+    client.force_login(print_operator)
+    queue = client.get(reverse("admin:licenses_printjob_changelist"), {"state": "queued"})
+    assert queue.status_code == 200 and queue.context["cl"].result_count == 4
+    response = client.post(
+        reverse("admin:licenses_printjob_changelist"),
+        {"action": "print_selected", "_selected_action": [j.pk for j in jobs[:2]]},
+    )
+    batch = PrintBatch.objects.get()
+    assert response["Location"] == reverse("admin:licenses_printbatch_change", args=[batch.pk])
+    first = b"".join(client.get(reverse("admin:licenses_printbatch_pdf", args=[batch.pk])).streaming_content)
+    again = b"".join(client.get(reverse("admin:licenses_printbatch_pdf", args=[batch.pk])).streaming_content)
+    assert first == again and len(PdfReader(io.BytesIO(first)).pages) == 2
+    assert StateLog.objects.filter(transition="mark_printed").count() == 2
+
+
+def test_a_large_selection_runs_in_the_background_with_a_progress_page(
+    client, jobs, print_operator, settings, django_capture_on_commit_callbacks
+):
+    settings.PRINT_BATCH_SYNC_LIMIT = 2
+    client.force_login(print_operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:licenses_printjob_changelist"),
+            {"action": "print_selected", "_selected_action": [j.pk for j in jobs]},
+        )
+    page = client.get(response["Location"]).content.decode()
+    assert "<progress" in page and "100%" in page
+    assert PrintJob.objects.filter(state="printed").count() == 4
+
+
+def test_others_cannot_print(client, jobs, reviewer):
+    client.force_login(reviewer)
+    client.post(
+        reverse("admin:licenses_printjob_changelist"), {"action": "print_selected", "_selected_action": [jobs[0].pk]}
+    )
+    assert not PrintBatch.objects.exists()
