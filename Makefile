@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: help install run test lint format check messages clean bench bench-sla
+.PHONY: help install run test lint format check messages clean bench bench-sla bench-print
 
 help:
 	@echo "make run    install, migrate, load demo data, start web + Celery worker + beat"
@@ -52,3 +52,6 @@ bench: install
 
 bench-sla: install
 	$(PY) scripts/bench_sla_sweep.py 100000 1000000 1000
+
+bench-print: install
+	$(PY) scripts/bench_print.py 1000
