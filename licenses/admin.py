@@ -243,6 +243,19 @@ class ReprintForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the reprint"), max_length=300)
 
 
+class DispatchForm(forms.Form):
+    courier = forms.CharField(label=_("courier company"), max_length=50, initial="中国邮政 EMS")
+    waybill = forms.CharField(label=_("waybill number"), max_length=50)
+
+
+class CollectForm(forms.Form):
+    collector_id_number = forms.CharField(label=_("collector ID number"), max_length=18)
+
+
+class WaybillsForm(forms.Form):
+    file = forms.FileField(label=_("CSV file: reference,courier,waybill"))
+
+
 @admin.register(PrintJob)
 class PrintJobAdmin(admin.ModelAdmin):
     """The printing centre's queue: every department's certificates, nearest deadline first."""
@@ -258,7 +271,7 @@ class PrintJobAdmin(admin.ModelAdmin):
     list_select_related = ["certificate", "certificate__certificate_type", "certificate__department"]
     search_fields = ["=certificate__number", "=waybill", "certificate__holder_name"]
     list_per_page = 100
-    actions = ["print_selected"]
+    actions = ["print_selected", "mark_ready", "mark_delivered"]
     readonly_fields = [
         "certificate",
         "state",
@@ -309,14 +322,97 @@ class PrintJobAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/reprint/", view(self.reprint_view), name="licenses_printjob_reprint"),
+            path("<int:pk>/dispatch/", view(self.dispatch_view), name="licenses_printjob_dispatch"),
+            path("<int:pk>/collect/", view(self.collect_view), name="licenses_printjob_collect"),
+            path("waybills/", view(self.waybills_view), name="licenses_printjob_waybills"),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_operate": request.user.has_perm("licenses.operate_printing")}
+        return super().changelist_view(request, extra_context)
+
+    def _job_form_view(self, request, pk, form_class, run, title):
+        if not request.user.has_perm("licenses.operate_printing"):
+            raise PermissionDenied
+        job = get_object_or_404(PrintJob.objects.select_related("certificate"), pk=pk)
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                run(job_id=job.pk, actor=request.user, **form.cleaned_data)
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                self.message_user(request, _("%(number)s: done.") % {"number": job.certificate.number})
+                return redirect("admin:licenses_printjob_change", job.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{title}: {job.certificate.number}",
+            "form": form,
+            "job": job,
+        }
+        return TemplateResponse(request, "admin/licenses/printjob/step.html", context)
+
+    def dispatch_view(self, request, pk):
+        from . import printing
+
+        return self._job_form_view(request, pk, DispatchForm, printing.print_job_dispatch, _("Send by courier"))
+
+    def collect_view(self, request, pk):
+        from . import printing
+
+        return self._job_form_view(request, pk, CollectForm, printing.print_job_collect, _("Hand over at the counter"))
+
+    def waybills_view(self, request):
+        """Dispatch many certificates from a CSV of reference,courier,waybill; bad rows are listed by line."""
+        from . import printing
+
+        if not request.user.has_perm("licenses.operate_printing"):
+            raise PermissionDenied
+        form = WaybillsForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            text = form.cleaned_data["file"].read().decode("utf-8-sig", errors="replace")
+            result = printing.waybills_import(io.StringIO(text), actor=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Upload waybills"),
+            "form": form,
+            "result": result,
+        }
+        return TemplateResponse(request, "admin/licenses/printjob/waybills.html", context)
+
+    def _bulk_step(self, request, queryset, run):
+        done, refused = 0, []
+        for job in queryset.select_related("certificate"):
+            try:
+                run(job_id=job.pk, actor=request.user)
+                done += 1
+            except ActionRefused as error:
+                refused.append(f"{job.certificate.number}: {error.message}")
+        self.message_user(request, _("%(n)d certificates changed.") % {"n": done} + " " + "; ".join(refused[:20]))
+
+    @admin.action(description=_("Put the selected at the counter for pickup"), permissions=["operate"])
+    def mark_ready(self, request, queryset):
+        from . import printing
+
+        self._bulk_step(request, queryset, printing.print_job_ready)
+
+    @admin.action(description=_("Mark the selected as delivered by the courier"), permissions=["operate"])
+    def mark_delivered(self, request, queryset):
+        from . import printing
+
+        self._bulk_step(request, queryset, printing.print_job_deliver)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
             "can_reprint": request.user.has_perm("licenses.operate_printing"),
             "reprint_url": reverse("admin:licenses_printjob_reprint", args=[object_id]),
+            "dispatch_url": reverse("admin:licenses_printjob_dispatch", args=[object_id]),
+            "collect_url": reverse("admin:licenses_printjob_collect", args=[object_id]),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

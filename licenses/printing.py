@@ -100,3 +100,133 @@ def print_job_reprint(*, job_id: int, actor, reason: str) -> bytes:
         job.reprint(by=actor, at=timezone.now(), description=reason.strip())
         job.save()
     return certificate_pdf_bytes(job.certificate)
+
+
+def _job_for_update(job_id: int) -> PrintJob:
+    return (
+        PrintJob.objects.select_for_update(of=("self",))
+        .select_related("certificate", "certificate__certificate_type", "certificate__source_application")
+        .get(pk=job_id)
+    )
+
+
+def _step(job: PrintJob, name: str, actor, **kwargs) -> None:
+    from django_fsm import can_proceed, has_transition_perm
+
+    method = getattr(job, name)
+    if not can_proceed(method):
+        raise _refuse(
+            _("This certificate is %(state)s: that step is not possible.") % {"state": job.get_state_display()}
+        )
+    if not has_transition_perm(method, actor):
+        raise _refuse(_("Only the printing centre hands certificates over."))
+    method(by=actor, **kwargs)
+    job.save()
+
+
+def _notify_holder(job: PrintJob, title: str) -> None:
+    from portal.services import notification_send
+
+    if job.certificate.holder_id:
+        notification_send(user=job.certificate.holder, kind="certificate_delivery", title=title, link="/me/")
+
+
+def print_job_dispatch(*, job_id: int, actor, courier: str, waybill: str) -> PrintJob:
+    """Hand a printed certificate to the courier (free for the holder) and tell the holder the waybill."""
+    courier, waybill = courier.strip(), waybill.strip()
+    if not courier or not waybill:
+        raise _refuse(_("Give the courier company and the waybill number."))
+    with transaction.atomic():
+        job = _job_for_update(job_id)
+        _step(job, "dispatch", actor, at=timezone.now(), courier=courier, waybill=waybill)
+        _notify_holder(
+            job,
+            _("Your %(type)s has been sent: %(courier)s, waybill %(waybill)s")
+            % {"type": job.certificate.certificate_type.name, "courier": courier, "waybill": waybill},
+        )
+    return job
+
+
+def print_job_deliver(*, job_id: int, actor) -> PrintJob:
+    """Record that the courier delivered the certificate."""
+    with transaction.atomic():
+        job = _job_for_update(job_id)
+        _step(job, "mark_delivered", actor, at=timezone.now())
+    return job
+
+
+def print_job_ready(*, job_id: int, actor) -> PrintJob:
+    """Put a printed certificate at the hall's counter and tell the holder to collect it."""
+    with transaction.atomic():
+        job = _job_for_update(job_id)
+        _step(job, "make_ready", actor)
+        _notify_holder(
+            job,
+            _("Your %(type)s is ready for pickup at the hall; bring your ID card")
+            % {"type": job.certificate.certificate_type.name},
+        )
+    return job
+
+
+def allowed_collectors(job: PrintJob) -> set[str]:
+    """Return the ID numbers that may collect: the holder's, and the applicant's on the application."""
+    from portal.validators import normalize_id_number
+
+    allowed = {normalize_id_number(job.certificate.holder_id_number)}
+    application = job.certificate.source_application
+    if application is not None:
+        allowed.add(normalize_id_number(application.applicant_id_number))
+        if application.applicant.id_number:
+            allowed.add(normalize_id_number(application.applicant.id_number))
+    return allowed - {""}
+
+
+def print_job_collect(*, job_id: int, actor, collector_id_number: str) -> PrintJob:
+    """Hand the certificate over at the counter, if the collector's ID number is the holder's or the applicant's."""
+    from portal.validators import normalize_id_number
+
+    number = normalize_id_number(collector_id_number)
+    with transaction.atomic():
+        job = _job_for_update(job_id)
+        if number not in allowed_collectors(job):
+            raise _refuse(
+                _(
+                    "The ID number %(number)s is not the holder's nor the applicant's: the certificate cannot be "
+                    "handed over. Ask for the holder's ID card or the applicant."
+                )
+                % {"number": number or "—"}
+            )
+        _step(job, "collect", actor, at=timezone.now(), collector_id_number=number)
+    return job
+
+
+def waybills_import(lines, *, actor) -> tuple[int, list[tuple[int, str]]]:
+    """Dispatch from CSV lines `reference,courier,waybill` (application reference or certificate number).
+
+    Good rows are applied one by one; bad rows are returned with their line number and reason.
+    """
+    import csv
+
+    from approvals.services import ActionRefused
+
+    applied, errors = 0, []
+    for line, row in enumerate(csv.reader(lines), start=1):
+        if line == 1 and row and row[0].strip().lower() == "reference":
+            continue
+        if len(row) != 3 or not all(cell.strip() for cell in row):
+            errors.append((line, _("expected three values: reference, courier, waybill")))
+            continue
+        reference, courier, waybill = (cell.strip() for cell in row)
+        job = (
+            PrintJob.objects.filter(certificate__source_application__reference=reference).first()
+            or PrintJob.objects.filter(certificate__number=reference).first()
+        )
+        if job is None:
+            errors.append((line, _("no certificate for %(reference)s") % {"reference": reference}))
+            continue
+        try:
+            print_job_dispatch(job_id=job.pk, actor=actor, courier=courier, waybill=waybill)
+            applied += 1
+        except ActionRefused as refused:
+            errors.append((line, refused.message))
+    return applied, errors

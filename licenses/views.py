@@ -70,6 +70,8 @@ def certificate_pdf(request, number):
 
 def my_certificates_section(request) -> dict:
     """Return the context of the "my certificates" section of the personal centre."""
-    certificates = Certificate.objects.filter(holder=request.user).select_related("certificate_type", "department")
+    certificates = Certificate.objects.filter(holder=request.user).select_related(
+        "certificate_type", "department", "print_job"
+    )
     page = Paginator(certificates, 10).get_page(request.GET.get("cpage"))
     return {"certificates_page": page, "colours": STATUS_COLOURS}

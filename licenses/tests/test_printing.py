@@ -143,3 +143,67 @@ def test_others_cannot_print(client, jobs, reviewer):
         reverse("admin:licenses_printjob_changelist"), {"action": "print_selected", "_selected_action": [jobs[0].pk]}
     )
     assert not PrintBatch.objects.exists()
+
+
+def _printed(jobs, operator):
+    printing.print_batch_run(batch_id=printing.print_batch_create(actor=operator, job_ids=[j.pk for j in jobs]).pk)
+
+
+def test_dispatch_tells_the_holder_the_waybill_and_the_personal_centre_shows_it(client, jobs, print_operator):
+    from portal.models import Notification
+
+    _printed(jobs, print_operator)
+    job = printing.print_job_dispatch(
+        job_id=jobs[0].pk, actor=print_operator, courier="中国邮政 EMS", waybill="EM123456789CN"
+    )
+    holder = job.certificate.holder
+    assert Notification.objects.filter(
+        user=holder, kind="certificate_delivery", title__contains="EM123456789CN"
+    ).exists()
+    client.force_login(holder)
+    content = client.get(reverse("me")).content.decode()
+    assert "EM123456789CN" in content and "中国邮政 EMS" in content
+    assert "费" not in content.split("我的证照")[1].split("</div></div>")[0]  # no fee anywhere in the flow
+    printing.print_job_deliver(job_id=job.pk, actor=print_operator)
+    assert PrintJob.objects.get(pk=job.pk).state == "delivered"
+
+
+def test_pickup_with_a_wrong_id_is_refused_and_the_holders_id_collects(jobs, print_operator):
+    _printed(jobs, print_operator)
+    job = printing.print_job_ready(job_id=jobs[1].pk, actor=print_operator)
+    with pytest.raises(ActionRefused) as refused:
+        printing.print_job_collect(
+            job_id=job.pk, actor=print_operator, collector_id_number=portal_factories.id_number()
+        )
+    assert "不能发放" in refused.value.message or "cannot be handed over" in refused.value.message
+    assert PrintJob.objects.get(pk=job.pk).state == "ready"
+    holder_id = job.certificate.holder_id_number.lower()
+    printing.print_job_collect(job_id=job.pk, actor=print_operator, collector_id_number=holder_id)
+    assert PrintJob.objects.get(pk=job.pk).state == "collected"
+
+
+def test_the_waybill_csv_applies_good_rows_and_reports_bad_ones_by_line(jobs, print_operator):
+    _printed(jobs[:3], print_operator)
+    reference = jobs[0].certificate.source_application.reference
+    lines = io.StringIO(
+        "reference,courier,waybill\n"
+        f"{reference},顺丰速运,SF1001\n"
+        f"{jobs[1].certificate.number},EMS,EM2002\n"
+        "NO-SUCH-REF,EMS,EM3003\n"
+        f"{jobs[2].certificate.number},EMS\n"
+        f"{jobs[3].certificate.number},EMS,EM4004\n"
+    )
+    applied, errors = printing.waybills_import(lines, actor=print_operator)
+    assert applied == 2
+    assert [line for line, _ in errors] == [4, 5, 6]  # unknown, missing waybill, not printed yet
+    assert PrintJob.objects.get(pk=jobs[0].pk).waybill == "SF1001"
+
+
+def test_the_operator_uploads_waybills_in_the_admin(client, jobs, print_operator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _printed(jobs[:1], print_operator)
+    client.force_login(print_operator)
+    upload = SimpleUploadedFile("w.csv", f"{jobs[0].certificate.number},EMS,EM9\n".encode(), "text/csv")
+    response = client.post(reverse("admin:licenses_printjob_waybills"), {"file": upload})
+    assert response.context["result"] == (1, [])
