@@ -187,9 +187,21 @@ class SweepResult:
     auto_accepted: list[str] = field(default_factory=list)
     overdue: int = 0
     warning: int = 0
+    other: dict = field(default_factory=dict)
 
     def __str__(self):
-        return f"{len(self.auto_accepted)} accepted automatically, {self.overdue} overdue, {self.warning} due soon"
+        text = f"{len(self.auto_accepted)} accepted automatically, {self.overdue} overdue, {self.warning} due soon"
+        return text + "".join(f"; {name}: {value}" for name, value in self.other.items())
+
+
+# Other deadlines swept with the applications' (e.g. licenses registers the print jobs, Art. 44):
+# name -> function(now) returning a short summary.
+EXTRA_SWEEPS: dict = {}
+
+
+def register_sweep(name: str, sweep) -> None:
+    """Add a sweep run after the applications' one; approvals may not import the apps that register."""
+    EXTRA_SWEEPS[name] = sweep
 
 
 def sla_sweep(*, now: datetime | None = None) -> SweepResult:
@@ -212,6 +224,8 @@ def sla_sweep(*, now: datetime | None = None) -> SweepResult:
     soon = Application.objects.filter(sla_level=SlaLevel.NORMAL, sla_due_at__gte=now, sla_due_at__lte=threshold)
     for pk in soon.order_by().values_list("pk", flat=True)[:SWEEP_BATCH]:
         result.warning += escalate(pk, SlaLevel.WARNING, now=now)
+    for name, sweep in EXTRA_SWEEPS.items():
+        result.other[name] = sweep(now)
     if result.auto_accepted or result.overdue or result.warning:
         logger.info("SLA sweep: %s", result)
     return result

@@ -16,6 +16,12 @@ class LicensesConfig(AppConfig):
 
         demo.register("licenses", order=20, loader=load_demo_certificate_types)
         material_sources.register("certificates", certificates_standing_in)
+
+        from approvals import sla
+
+        from .printing import print_deadlines_sweep
+
+        sla.register_sweep("print jobs", print_deadlines_sweep)
         personal_centre.register(
             "certificates", order=20, template="licenses/me_certificates.html", context=my_certificates_section
         )

@@ -230,3 +230,59 @@ def waybills_import(lines, *, actor) -> tuple[int, list[tuple[int, str]]]:
         except ActionRefused as refused:
             errors.append((line, refused.message))
     return applied, errors
+
+
+PENDING_STATES = (PrintJob.State.QUEUED, PrintJob.State.PRINTED)
+
+
+def print_deadlines_sweep(now) -> str:
+    """Warn on and alert about print jobs near or past their Art. 44 deadline, once per level.
+
+    A job counts as handled when it is sent by courier or put at the counter; the query is a
+    range on the indexed deadline, so its cost grows with the jobs that change.
+    """
+    from django.conf import settings
+    from django.db import IntegrityError
+    from django.utils import translation
+
+    from approvals import deadlines
+    from portal import roles
+    from portal.models import User
+    from portal.services import notification_send
+
+    from .models import PrintJobAlert
+
+    today = timezone.localdate(now)
+    threshold = deadlines.end_of_day(deadlines.warning_threshold(today, settings.SLA_WARNING_WORKING_DAYS))
+    pending = PrintJob.objects.filter(state__in=PENDING_STATES)
+    changes = [
+        (pending.filter(sla_level__in=["normal", "warning"], due_at__lt=now), "overdue"),
+        (pending.filter(sla_level="normal", due_at__gte=now, due_at__lte=threshold), "warning"),
+    ]
+    raised = 0
+    for queryset, level in changes:
+        for job in queryset.select_related("certificate", "certificate__certificate_type")[:1000]:
+            with transaction.atomic():
+                if not PrintJob.objects.filter(pk=job.pk, sla_level=job.sla_level).update(sla_level=level):
+                    continue  # another sweep got there first
+                try:
+                    with transaction.atomic():
+                        PrintJobAlert.objects.create(job=job, level=level)
+                except IntegrityError:
+                    continue
+                with translation.override(settings.LANGUAGE_CODE):
+                    word = _("Overdue") if level == "overdue" else _("Due soon")
+                    title = _("%(word)s (certificate delivery, Art. 44): %(number)s %(type)s") % {
+                        "word": word,
+                        "number": job.certificate.number,
+                        "type": job.certificate.certificate_type.name,
+                    }
+                recipients = User.objects.filter(
+                    is_active=True, groups__name__in=[roles.PRINT_OPERATOR, roles.SUPERVISOR]
+                ).distinct()
+                for user in recipients:
+                    notification_send(
+                        user=user, kind=f"print_{level}", title=title, link=f"/admin/licenses/printjob/{job.pk}/change/"
+                    )
+                raised += 1
+    return f"{raised} print deadline alerts"

@@ -207,3 +207,44 @@ def test_the_operator_uploads_waybills_in_the_admin(client, jobs, print_operator
     upload = SimpleUploadedFile("w.csv", f"{jobs[0].certificate.number},EMS,EM9\n".encode(), "text/csv")
     response = client.post(reverse("admin:licenses_printjob_waybills"), {"file": upload})
     assert response.context["result"] == (1, [])
+
+
+def test_the_sla_sweep_warns_and_alerts_on_print_deadlines_once(jobs, print_operator, supervisor):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from approvals import sla
+    from licenses.models import PrintJobAlert
+    from portal.models import Notification
+
+    job = PrintJob.objects.get(pk=jobs[0].pk)
+    due = job.due_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(due - timedelta(hours=20), tick=False):
+        sla.sla_sweep()
+        sla.sla_sweep()
+    with time_machine.travel(due + timedelta(days=1), tick=False):
+        for _ in range(3):
+            sla.sla_sweep()
+    assert sorted(PrintJobAlert.objects.filter(job=job).values_list("level", flat=True)) == ["overdue", "warning"]
+    # The four jobs of the fixture share the deadline: one warning and one overdue alert each, whatever the sweeps.
+    assert PrintJobAlert.objects.count() == 8
+    assert Notification.objects.filter(user=print_operator, kind__startswith="print_").count() == 8
+    assert Notification.objects.filter(user=supervisor, kind="print_overdue").count() == 4
+    assert PrintJob.objects.get(pk=job.pk).sla_level == "overdue"
+
+
+def test_a_dispatched_job_is_not_alerted(jobs, print_operator):
+    from datetime import timedelta
+
+    import time_machine
+
+    from approvals import sla
+    from licenses.models import PrintJobAlert
+
+    _printed(jobs[:1], print_operator)
+    printing.print_job_dispatch(job_id=jobs[0].pk, actor=print_operator, courier="EMS", waybill="EM1")
+    with time_machine.travel(jobs[0].due_at + timedelta(days=2), tick=False):
+        sla.sla_sweep()
+    assert not PrintJobAlert.objects.filter(job_id=jobs[0].pk).exists()
