@@ -51,11 +51,16 @@ def verify_url(certificate) -> str:
     return f"{settings.PORTAL_BASE_URL}/verify/{certificate.token}/"
 
 
-def _draw_qr(pdf: canvas.Canvas, content: str, x: float, y: float, size: float) -> None:
-    """Draw a QR code as vector rectangles, one per run of dark modules in a row."""
+def qr_matrix(content: str) -> tuple[bytes, ...]:
+    """Return the QR code of `content` as rows of 0/1 bytes (segno picks the best mask)."""
     import segno
 
-    matrix = segno.make_qr(content, error="m").matrix
+    return tuple(bytes(row) for row in segno.make_qr(content, error="m").matrix)
+
+
+def _draw_qr(pdf: canvas.Canvas, content: str, x: float, y: float, size: float, matrix=None) -> None:
+    """Draw a QR code as vector rectangles, one per run of dark modules in a row."""
+    matrix = matrix if matrix is not None else qr_matrix(content)
     modules = len(matrix) + 8  # the quiet zone of 4 modules on each side
     unit = size / modules
     path = pdf.beginPath()
@@ -105,8 +110,8 @@ def _draw_seal(pdf: canvas.Canvas, department: str, cx: float, cy: float, radius
     pdf.restoreState()
 
 
-def draw_certificate(pdf: canvas.Canvas, certificate) -> None:
-    """Draw one certificate on the current page and end the page."""
+def draw_certificate(pdf: canvas.Canvas, certificate, qr=None) -> None:
+    """Draw one certificate on the current page and end the page (`qr`: its QR matrix, if computed)."""
     width, height = A4
     font = register_font()
     certificate_type = certificate.certificate_type
@@ -137,7 +142,10 @@ def draw_certificate(pdf: canvas.Canvas, certificate) -> None:
     pdf.drawRightString(width - 35 * mm, 70 * mm, certificate.department.name)
     pdf.drawRightString(width - 35 * mm, 62 * mm, f"{issued.year} 年 {issued.month} 月 {issued.day} 日")
     _draw_seal(pdf, certificate.department.name, width - 60 * mm, 72 * mm, 21 * mm)
-    _draw_qr(pdf, verify_url(certificate), 28 * mm, 28 * mm, 38 * mm)
+    if qr is None:
+        _draw_qr(pdf, verify_url(certificate), 28 * mm, 28 * mm, 38 * mm)
+    else:
+        _draw_qr(pdf, verify_url(certificate), 28 * mm, 28 * mm, 38 * mm, matrix=qr)
     pdf.setFont(font, 8)
     pdf.drawString(28 * mm, 25 * mm, "扫码核验证照真伪")
     if certificate.status != "valid":
@@ -151,14 +159,19 @@ def draw_certificate(pdf: canvas.Canvas, certificate) -> None:
     pdf.showPage()
 
 
-def render_certificates(certificates, output) -> int:
-    """Draw the certificates, one page each, into `output` (a path or a binary file); return the page count."""
+def render_certificates(certificates, output, qr_matrices=None) -> int:
+    """Draw the certificates, one page each, into `output` (a path or a binary file); return the page count.
+
+    `qr_matrices`, if given, yields each certificate's QR matrix in the same order (the batch
+    service computes them in another process while this one draws).
+    """
     pdf = canvas.Canvas(output, pagesize=A4, pageCompression=1)
     pdf.setTitle("证照")
     pdf.setCreator("OneWindow")
     pages = 0
+    matrices = iter(qr_matrices) if qr_matrices is not None else None
     for certificate in certificates:
-        draw_certificate(pdf, certificate)
+        draw_certificate(pdf, certificate, qr=next(matrices) if matrices is not None else None)
         pages += 1
     pdf.save()
     return pages

@@ -8,8 +8,10 @@ marks nothing printed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from django.core.files import File
@@ -18,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import PrintBatch, PrintJob
-from .pdf import certificate_pdf_bytes, render_certificates
+from .pdf import certificate_pdf_bytes, qr_matrix, render_certificates, verify_url
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 25
@@ -28,6 +30,36 @@ def _refuse(message: str):
     from approvals.services import ActionRefused
 
     return ActionRefused(message)
+
+
+@contextlib.contextmanager
+def _qr_pool(count: int):
+    """Yield a one-process pool for QR encoding, or None when not worth it or not allowed here."""
+    if count < 50:
+        yield None
+        return
+    try:
+        pool = ProcessPoolExecutor(max_workers=1)
+    except (OSError, ValueError, AssertionError):  # e.g. inside a daemonic worker process
+        yield None
+        return
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _encoded(pool, urls):
+    """Yield the QR matrices of `urls` in order from the pool; encode here whatever the pool could not."""
+    done = 0
+    try:
+        for matrix in pool.map(qr_matrix, urls, chunksize=20):
+            yield matrix
+            done += 1
+    except Exception:  # a process pool may be refused (daemonic Celery child) or break: carry on here
+        logger.warning("QR encoding pool unavailable; encoding in the printing process", exc_info=True)
+    for url in urls[done:]:
+        yield qr_matrix(url)
 
 
 def print_batch_create(*, actor, job_ids: list[int]) -> PrintBatch:
@@ -63,9 +95,12 @@ def print_batch_run(*, batch_id: int) -> PrintBatch:
                 PrintBatch.objects.filter(pk=batch.pk).update(done=index)
 
     try:
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder, _qr_pool(len(ordered)) as pool:
             path = Path(folder) / f"batch-{batch.pk}.pdf"
-            render_certificates(certificates(), str(path))
+            urls = [verify_url(job.certificate) for job in ordered]
+            # Encoding QR codes is the costly part: another process encodes ahead while this one draws.
+            matrices = _encoded(pool, urls) if pool is not None else None
+            render_certificates(certificates(), str(path), qr_matrices=matrices)
             with transaction.atomic():
                 now = timezone.now()
                 for job in PrintJob.objects.select_for_update().filter(pk__in=[j.pk for j in ordered]):

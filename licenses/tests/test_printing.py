@@ -40,7 +40,7 @@ def test_a_batch_prints_one_pdf_with_the_right_numbers_in_order(jobs, print_oper
 
 
 def test_a_failed_batch_marks_nothing_printed(jobs, print_operator, monkeypatch):
-    def broken(certificates, output):
+    def broken(certificates, output, qr_matrices=None):
         for index, _ in enumerate(certificates):
             if index == 1:
                 raise OSError("printer spool full")
@@ -248,3 +248,45 @@ def test_a_dispatched_job_is_not_alerted(jobs, print_operator):
     with time_machine.travel(jobs[0].due_at + timedelta(days=2), tick=False):
         sla.sla_sweep()
     assert not PrintJobAlert.objects.filter(job_id=jobs[0].pk).exists()
+
+
+def test_a_big_batch_encodes_qr_codes_in_another_process_and_falls_back_when_it_cannot(
+    construction_department, permit_item, print_operator, monkeypatch
+):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.utils import timezone
+
+    from licenses.models import Certificate, CertificateType
+
+    certificate_type = CertificateType.objects.create(
+        code="t", name="测试证", department=construction_department, number_prefix="T"
+    )
+    now = timezone.now()
+    certificates = Certificate.objects.bulk_create(
+        Certificate(
+            number=f"T-2026-{i:06d}",
+            certificate_type=certificate_type,
+            year=2026,
+            sequence=i,
+            holder_name="某",
+            holder_id_number="91320100MA1ABCDE5U",
+            department=construction_department,
+            data=[["持证人", "某"]],
+            issued_at=now,
+            valid_from=now.date(),
+        )
+        for i in range(1, 61)
+    )
+    jobs = PrintJob.objects.bulk_create(PrintJob(certificate=c, due_at=now) for c in certificates)
+
+    def refused(self, *args, **kwargs):
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "map", refused)
+    batch = printing.print_batch_run(
+        batch_id=printing.print_batch_create(actor=print_operator, job_ids=[j.pk for j in jobs]).pk
+    )
+    assert batch.status == "done" and batch.total == 60
+    reader = PdfReader(batch.file.open("rb"))
+    assert len(reader.pages) == 60 and "T-2026-000060" in reader.pages[-1].extract_text()
