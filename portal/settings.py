@@ -256,6 +256,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Print batches go to their own queue, served by a thread-pool worker: its tasks may start a
+# helper process that encodes QR codes (a prefork worker's children may not have children).
+CELERY_TASK_ROUTES = {"licenses.tasks.print_batch_run": {"queue": "printing"}}
 # The legal clock: warn when at most this many working days remain; sweep this often.
 SLA_WARNING_WORKING_DAYS = env.int("SLA_WARNING_WORKING_DAYS", default=1)
 SLA_SWEEP_SECONDS = env.int("SLA_SWEEP_SECONDS", default=300)
