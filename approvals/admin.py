@@ -143,7 +143,10 @@ class ApplicationAdmin(admin.ModelAdmin):
             {"fields": ["sla_level", "intake_due_at", "due_at", "statutory_due_at", "auto_accepted"]},
         ),
         (_("Applicant"), {"fields": ["applicant_name", "identity", "contact_name", "masked_contact_phone"]}),
-        (_("Receiving the result"), {"fields": ["delivery_method", "delivery_address"]}),
+        (
+            _("Receiving the result"),
+            {"fields": ["delivery_method", "delivery_address", "agent_name", "agent_identity"]},
+        ),
         (
             _("Dates and decision"),
             {
@@ -219,6 +222,12 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("ID number or credit code"))
     def identity(self, obj):
         return obj.masked_id_number
+
+    @admin.display(description=_("agent's ID number"))
+    def agent_identity(self, obj):
+        from portal.masking import mask_id_number
+
+        return mask_id_number(obj.agent_id_number)
 
     @admin.display(description=_("contact phone"))
     def masked_contact_phone(self, obj):

@@ -59,6 +59,13 @@ class ApplicationForm(forms.Form):
     delivery_name = forms.CharField(label=_("Recipient"), max_length=50, required=False)
     delivery_phone = forms.CharField(label=_("Recipient phone"), max_length=20, required=False)
     delivery_address = forms.CharField(label=_("Delivery address"), max_length=300, required=False)
+    agent_name = forms.CharField(label=_("Authorised agent (optional)"), max_length=50, required=False)
+    agent_id_number = forms.CharField(
+        label=_("Agent's ID number"),
+        max_length=18,
+        required=False,
+        help_text=_("The agent may collect the certificate at the hall with this ID card."),
+    )
 
     def __init__(self, *args, item: ServiceItem, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,9 +98,19 @@ class ApplicationForm(forms.Form):
             "delivery_name",
             "delivery_phone",
             "delivery_address",
+            "agent_name",
+            "agent_id_number",
         ):
             initial[name] = getattr(application, name)
         return initial
+
+    def clean_agent_id_number(self):
+        from portal.validators import normalize_id_number, validate_id_number
+
+        number = normalize_id_number(self.cleaned_data.get("agent_id_number", ""))
+        if number:
+            validate_id_number(number)
+        return number
 
     def clean_contact_phone(self):
         return _optional_mobile(self.cleaned_data["contact_phone"])
@@ -115,6 +132,8 @@ class ApplicationForm(forms.Form):
             delivery_name=data.get("delivery_name", "").strip(),
             delivery_phone=data.get("delivery_phone", ""),
             delivery_address=data.get("delivery_address", "").strip(),
+            agent_name=data.get("agent_name", "").strip(),
+            agent_id_number=data.get("agent_id_number", ""),
         )
 
 

@@ -13,6 +13,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from portal import masking
 from portal.models import Department, District
+from portal.validators import validate_id_number
 
 from .schema import validate_schema
 
@@ -310,6 +311,12 @@ class Application(FSMModelMixin, models.Model):
     delivery_name = models.CharField(_("recipient"), max_length=50, blank=True)
     delivery_phone = models.CharField(_("recipient phone"), max_length=20, blank=True)
     delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
+    agent_name = models.CharField(
+        _("authorised agent"), max_length=50, blank=True, help_text=_("Someone the applicant authorises to collect.")
+    )
+    agent_id_number = models.CharField(
+        _("agent's ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
     state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,

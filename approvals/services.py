@@ -67,6 +67,8 @@ class DraftData:
     delivery_name: str = ""
     delivery_phone: str = ""
     delivery_address: str = ""
+    agent_name: str = ""
+    agent_id_number: str = ""
 
 
 def _identity(user: User) -> tuple[str, str, str]:
@@ -160,6 +162,8 @@ def application_update(*, application: Application, actor: User, data: DraftData
         locked.delivery_name = data.delivery_name
         locked.delivery_phone = data.delivery_phone
         locked.delivery_address = data.delivery_address
+        locked.agent_name = data.agent_name
+        locked.agent_id_number = data.agent_id_number
         locked.save()
     return locked
 

@@ -204,7 +204,7 @@ def print_job_ready(*, job_id: int, actor) -> PrintJob:
 
 
 def allowed_collectors(job: PrintJob) -> set[str]:
-    """Return the ID numbers that may collect: the holder's, and the applicant's on the application."""
+    """Return the ID numbers that may collect: the holder's, the applicant's, and the authorised agent's."""
     from portal.validators import normalize_id_number
 
     allowed = {normalize_id_number(job.certificate.holder_id_number)}
@@ -213,6 +213,8 @@ def allowed_collectors(job: PrintJob) -> set[str]:
         allowed.add(normalize_id_number(application.applicant_id_number))
         if application.applicant.id_number:
             allowed.add(normalize_id_number(application.applicant.id_number))
+        if application.agent_id_number:
+            allowed.add(normalize_id_number(application.agent_id_number))
     return allowed - {""}
 
 
@@ -226,8 +228,8 @@ def print_job_collect(*, job_id: int, actor, collector_id_number: str) -> PrintJ
         if number not in allowed_collectors(job):
             raise _refuse(
                 _(
-                    "The ID number %(number)s is not the holder's nor the applicant's: the certificate cannot be "
-                    "handed over. Ask for the holder's ID card or the applicant."
+                    "The ID number %(number)s is not the holder's, the applicant's or the authorised agent's: the "
+                    "certificate cannot be handed over. Ask for one of their ID cards."
                 )
                 % {"number": number or "—"}
             )

@@ -290,3 +290,34 @@ def test_a_big_batch_encodes_qr_codes_in_another_process_and_falls_back_when_it_
     assert batch.status == "done" and batch.total == 60
     reader = PdfReader(batch.file.open("rb"))
     assert len(reader.pages) == 60 and "T-2026-000060" in reader.pages[-1].extract_text()
+
+
+def test_the_authorised_agent_collects(construction_department, permit_item, citizen, clerk, reviewer, print_operator):
+    from approvals import services as approval_services
+    from approvals.tests import factories as approval_factories
+
+    factories.permit_type(construction_department, permit_item)
+    agent_id = portal_factories.id_number()
+    draft = approval_factories.complete_draft(permit_item, citizen)
+    approval_services.application_update(
+        application=draft,
+        actor=citizen,
+        data=approval_services.DraftData(
+            form_data=draft.form_data,
+            contact_name="张",
+            contact_phone="13812345678",
+            delivery_method="pickup",
+            agent_name="代领人",
+            agent_id_number=agent_id,
+        ),
+    )
+    application = approval_services.application_submit(application_id=draft.pk, actor=citizen)
+    approval_services.application_accept(application_id=application.pk, actor=clerk)
+    approval_services.application_claim(application_id=application.pk, actor=reviewer)
+    approval_services.application_approve(application_id=application.pk, actor=reviewer)
+    job = PrintJob.objects.get(certificate__source_application=application)
+    assert job.delivery_method == "pickup"
+    _printed([job], print_operator)
+    printing.print_job_ready(job_id=job.pk, actor=print_operator)
+    printing.print_job_collect(job_id=job.pk, actor=print_operator, collector_id_number=agent_id)
+    assert PrintJob.objects.get(pk=job.pk).collector_id_number == agent_id
