@@ -12,10 +12,12 @@ import contextlib
 import logging
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +26,7 @@ from .pdf import certificate_pdf_bytes, qr_matrix, render_certificates, verify_u
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 25
+STALE_AFTER_SECONDS = 3600  # the print task's hard time limit
 
 
 def _refuse(message: str):
@@ -77,8 +80,15 @@ def print_batch_run(*, batch_id: int) -> PrintBatch:
     ):
         return PrintBatch.objects.get(pk=batch_id)
     batch = PrintBatch.objects.select_related("created_by").get(pk=batch_id)
-    # Claim the jobs still queued and in no other batch.
-    PrintJob.objects.filter(pk__in=batch.job_ids, state=PrintJob.State.QUEUED, batch__isnull=True).update(batch=batch)
+    # Claim the jobs still queued and in no other live batch. A batch still "running" after the
+    # task's hard time limit died with its worker: its claim lapses.
+    stale = timezone.now() - timedelta(seconds=STALE_AFTER_SECONDS)
+    free = (
+        Q(batch__isnull=True)
+        | Q(batch__status=PrintBatch.Status.FAILED)
+        | Q(batch__status=PrintBatch.Status.RUNNING, batch__created_at__lt=stale)
+    )
+    PrintJob.objects.filter(free, pk__in=batch.job_ids, state=PrintJob.State.QUEUED).update(batch=batch)
     claimed = {
         job.pk: job
         for job in PrintJob.objects.filter(batch=batch, state=PrintJob.State.QUEUED).select_related(
@@ -87,6 +97,14 @@ def print_batch_run(*, batch_id: int) -> PrintBatch:
     }
     ordered = [claimed[pk] for pk in batch.job_ids if pk in claimed]
     PrintBatch.objects.filter(pk=batch.pk).update(total=len(ordered))
+    if not ordered:
+        PrintBatch.objects.filter(pk=batch.pk).update(
+            status=PrintBatch.Status.FAILED,
+            error=_("None of these certificates is waiting to be printed any more."),
+            finished_at=timezone.now(),
+        )
+        batch.refresh_from_db()
+        return batch
 
     def certificates():
         for index, job in enumerate(ordered, start=1):

@@ -321,3 +321,31 @@ def test_the_authorised_agent_collects(construction_department, permit_item, cit
     printing.print_job_ready(job_id=job.pk, actor=print_operator)
     printing.print_job_collect(job_id=job.pk, actor=print_operator, collector_id_number=agent_id)
     assert PrintJob.objects.get(pk=job.pk).collector_id_number == agent_id
+
+
+def test_jobs_claimed_by_a_batch_whose_worker_died_can_be_printed_again(jobs, print_operator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    dead = printing.print_batch_create(actor=print_operator, job_ids=[jobs[0].pk])
+    PrintBatch.objects.filter(pk=dead.pk).update(
+        status=PrintBatch.Status.RUNNING, created_at=timezone.now() - timedelta(hours=2)
+    )
+    PrintJob.objects.filter(pk=jobs[0].pk).update(batch=dead)  # claimed, never printed
+    batch = printing.print_batch_run(
+        batch_id=printing.print_batch_create(actor=print_operator, job_ids=[jobs[0].pk]).pk
+    )
+    assert batch.status == PrintBatch.Status.DONE and batch.total == 1
+    assert PrintJob.objects.get(pk=jobs[0].pk).state == "printed"
+
+
+def test_a_live_batch_keeps_its_claim(jobs, print_operator):
+    live = printing.print_batch_create(actor=print_operator, job_ids=[jobs[0].pk])
+    PrintBatch.objects.filter(pk=live.pk).update(status=PrintBatch.Status.RUNNING)
+    PrintJob.objects.filter(pk=jobs[0].pk).update(batch=live)
+    batch = printing.print_batch_run(
+        batch_id=printing.print_batch_create(actor=print_operator, job_ids=[jobs[0].pk]).pk
+    )
+    assert (batch.total, batch.status) == (0, PrintBatch.Status.FAILED)
+    assert not batch.file and PrintJob.objects.get(pk=jobs[0].pk).state == "queued"
