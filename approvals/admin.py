@@ -14,6 +14,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import ReadOnlyAdmin
+
 from . import deadlines, schema, selectors, services, tasks
 from .forms import (
     ApplicationForm,
@@ -116,7 +118,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """One admin for every role; what a user sees is decided by selectors.applications_for_staff."""
 
     list_display = [
@@ -181,15 +183,6 @@ class ApplicationAdmin(admin.ModelAdmin):
             return ["submitted_at", "id"]  # the clerk's queue: oldest first
         # The reviewer's queue: the nearest deadline first; cases without a running clock last.
         return [F("sla_due_at").asc(nulls_last=True), "submitted_at", "id"]
-
-    def has_add_permission(self, request):
-        return False  # walk-in applications have their own form
-
-    def has_change_permission(self, request, obj=None):
-        return False  # every change is an action through the services
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -484,14 +477,18 @@ class ApplicationAdmin(admin.ModelAdmin):
             "application": application,
             "form": form,
             "extra_fields": [form[name] for name in form.extra_field_names()],
-            "materials": [
-                (m, [f for f in application.files.all() if f.material_id == m.pk]) for m in item.materials.all()
-            ],
+            "materials": self._materials_with_files(application),
             "file_errors": file_errors,
             "missing": missing,
             "title": _("Walk-in application: %(item)s") % {"item": item.name},
         }
         return TemplateResponse(request, "admin/approvals/application/walk_in_fill.html", context)
+
+    @staticmethod
+    def _materials_with_files(application):
+        """Return (material, its uploaded files) pairs with two queries, whatever the number of materials."""
+        files = list(application.files.all())
+        return [(m, [f for f in files if f.material_id == m.pk]) for m in application.item.materials.all()]
 
     # --- batch approval ----------------------------------------------------------------------
 
@@ -547,7 +544,7 @@ ACTION_LABELS = {
 
 
 @admin.register(BatchJob)
-class BatchJobAdmin(admin.ModelAdmin):
+class BatchJobAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["id", "created_by", "department", "status", "total", "done", "failed", "created_at", "finished_at"]
     list_select_related = ["created_by", "department"]
     readonly_fields = ["created_by", "department", "status", "total", "done", "failed", "created_at", "finished_at"]
@@ -566,15 +563,6 @@ class BatchJobAdmin(admin.ModelAdmin):
         return request.user.has_perm("approvals.review_application") or request.user.has_perm(
             "approvals.approve_second_correction"
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         job = get_object_or_404(self.get_queryset(request), pk=object_id)

@@ -78,9 +78,15 @@ def _identity(user: User) -> tuple[str, str, str]:
     return User.Kind.CITIZEN, user.real_name, user.id_number
 
 
-def _draft_reference() -> str:
-    """Return a temporary reference for a draft; the real one is given at submission."""
-    return f"DRAFT-{secrets.token_hex(6).upper()}"
+def _draft(item: ServiceItem, applicant: User, **fields) -> Application:
+    """Return an unsaved draft of an item, with a temporary reference (the real one comes at submission)."""
+    return Application(
+        reference=f"DRAFT-{secrets.token_hex(6).upper()}",
+        item=item,
+        department_id=item.department_id,
+        applicant=applicant,
+        **fields,
+    )
 
 
 def default_delivery(item: ServiceItem) -> str:
@@ -101,11 +107,9 @@ def application_start(*, item: ServiceItem, applicant: User, form_token=None) ->
         if existing:
             form_token = None  # another account's page re-posted on a shared terminal: start afresh
     kind, name, id_number = _identity(applicant)
-    application = Application(
-        reference=_draft_reference(),
-        item=item,
-        department_id=item.department_id,
-        applicant=applicant,
+    application = _draft(
+        item,
+        applicant,
         applicant_kind=kind,
         applicant_name=name,
         applicant_id_number=id_number,
@@ -618,11 +622,9 @@ def application_start_walk_in(
         raise ActionRefused(_("Only window clerks file walk-in applications."))
     with transaction.atomic():
         applicant = walk_in_applicant(kind=kind, id_number=id_number, name=name, mobile=mobile)
-        application = Application.objects.create(
-            reference=_draft_reference(),
-            item=item,
-            department_id=item.department_id,
-            applicant=applicant,
+        application = _draft(
+            item,
+            applicant,
             applicant_kind=kind,
             applicant_name=name,
             applicant_id_number=id_number,
@@ -632,6 +634,7 @@ def application_start_walk_in(
             delivery_method=Application.Delivery.PICKUP,
             created_by=clerk,
         )
+        application.save()
     return application
 
 

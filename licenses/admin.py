@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from approvals.services import ActionRefused
+from portal.admin import ReadOnlyAdmin
 
 from . import services
 from .models import Certificate, CertificateAccess, CertificateType, ItemCertificate, PrintBatch, PrintJob
@@ -55,7 +56,7 @@ class CorrectionForm(StatusChangeForm):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(SimpleHistoryAdmin):
+class CertificateAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["number", "certificate_type", "holder_name", "masked_holder", "status", "valid_until", "issued_at"]
     list_filter = ["status", "certificate_type__department"]
     list_select_related = ["certificate_type"]
@@ -209,15 +210,6 @@ class CertificateAdmin(SimpleHistoryAdmin):
     def reinstate(self, request, queryset):
         return self._status_action(request, queryset, services.certificate_reinstate, _("Reinstate certificates"))
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class DueFilter(admin.SimpleListFilter):
     title = _("deadline (Art. 44)")
@@ -257,7 +249,7 @@ class WaybillsForm(forms.Form):
 
 
 @admin.register(PrintJob)
-class PrintJobAdmin(admin.ModelAdmin):
+class PrintJobAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The printing centre's queue: every department's certificates, nearest deadline first."""
 
     list_display = ["number", "type_name", "department", "holder", "delivery_method", "state", "due_at", "waybill"]
@@ -302,15 +294,6 @@ class PrintJobAdmin(admin.ModelAdmin):
     @admin.display(description=_("holder"))
     def holder(self, obj):
         return obj.certificate.holder_name
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_operate_permission(self, request):
         return request.user.has_perm("licenses.operate_printing")
@@ -464,20 +447,11 @@ class PrintJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(PrintBatch)
-class PrintBatchAdmin(admin.ModelAdmin):
+class PrintBatchAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["id", "created_by", "created_at", "total", "status", "finished_at"]
     list_select_related = ["created_by"]
     readonly_fields = ["created_by", "created_at", "total", "done", "status", "error", "finished_at"]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -499,7 +473,7 @@ class PrintBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(CertificateAccess)
-class CertificateAccessAdmin(admin.ModelAdmin):
+class CertificateAccessAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The log of cross-department look-ups, for supervisors to review."""
 
     list_display = ["created_at", "user", "certificate", "purpose"]
@@ -507,12 +481,3 @@ class CertificateAccessAdmin(admin.ModelAdmin):
     list_filter = ["certificate__department"]
     search_fields = ["purpose", "certificate__number", "user__username", "user__real_name"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -75,3 +75,16 @@ class CalendarDayAdmin(admin.ModelAdmin):
     @admin.display(description=_("weekday"))
     def weekday(self, obj):
         return date_format(obj.date, "D")
+
+
+class ReadOnlyAdmin:
+    """Mix into a ModelAdmin whose records change only through services: nobody adds, edits or deletes."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

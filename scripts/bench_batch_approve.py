@@ -8,20 +8,11 @@ baseline run in the same process: the floor of one locked UPDATE per application
 own transaction, with no state machine, log or notification.
 """
 
-import os
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
+from benchlib import construction_department, throwaway_database
 from django.db import connection, transaction  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 
 def make_applications(n, item, reviewer, applicant, state):
@@ -51,17 +42,13 @@ def make_applications(n, item, reviewer, applicant, state):
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         from approvals import services
         from approvals.models import Application, ServiceItem
         from portal import roles
-        from portal.models import Department
         from portal.tests import factories
 
-        department = Department.objects.create(code="zjj", name="市住房和城乡建设局")
+        department = construction_department()
         item = ServiceItem.objects.create(
             code="ZJJ-XK-0002",
             name="建筑工程施工许可证核发",
@@ -94,8 +81,6 @@ def main():
         print(f"baseline (locked UPDATE per row): {n / baseline:8.1f} per second, {1000 * baseline / n:6.2f} ms each")
         print(f"batch approval via the service:   {n / elapsed:8.1f} per second, {1000 * elapsed / n:6.2f} ms each")
         print(f"ratio service / baseline:         {elapsed / baseline:8.1f}x")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -9,22 +9,12 @@ how much the process's peak memory grew during the service run (pages are writte
 file as they are drawn; run with N=200 and N=1000 to compare).
 """
 
-import os
 import resource
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from benchlib import construction_department, throwaway_database
 from reportlab.graphics import renderPDF  # noqa: E402
 from reportlab.graphics.barcode.qr import QrCodeWidget  # noqa: E402
 from reportlab.graphics.shapes import Drawing  # noqa: E402
@@ -54,19 +44,15 @@ def baseline(certificates, path, *, with_widget_qr: bool):
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         from django.utils import timezone
 
         from licenses import printing
         from licenses.models import Certificate, CertificateType, PrintJob
         from portal import roles
-        from portal.models import Department
         from portal.tests import factories
 
-        department = Department.objects.create(code="zjj", name="市住房和城乡建设局")
+        department = construction_department()
         certificate_type = CertificateType.objects.create(
             code="zjj-02", name="建筑工程施工许可证", department=department, number_prefix="ZJJ02"
         )
@@ -117,8 +103,6 @@ def main():
             f"({service_ms / floor_ms:.2f}x floor, {service_ms / naive_ms:.2f}x naive)"
         )
         print(f"    growth of the process's peak memory during the service run: {rss_growth / 1024:.1f} MB")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

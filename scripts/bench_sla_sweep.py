@@ -9,21 +9,12 @@ another CHANGING due now, and times it again. Prints both times, their ratio, an
 query plans of the sweep's range queries.
 """
 
-import os
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
+from benchlib import construction_department, throwaway_database
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 
@@ -85,16 +76,12 @@ def main():
     changing = int(sys.argv[3]) if len(sys.argv) > 3 else 1_000
     if connection.vendor != "postgresql":
         sys.exit("Run this against PostgreSQL: set DATABASE_URL=postgres://...")
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         from approvals.models import ServiceItem
         from portal import roles
-        from portal.models import Department
         from portal.tests import factories
 
-        department = Department.objects.create(code="zjj", name="市住房和城乡建设局")
+        department = construction_department()
         item = ServiceItem.objects.create(
             code="ZJJ-XK-0002",
             name="建筑工程施工许可证核发",
@@ -127,8 +114,6 @@ def main():
             print(f"{rows:>9,} rows, {changing} change level: sweep {elapsed * 1000:8.1f} ms ({result})")
         (rows_a, time_a), (rows_b, time_b) = figures
         print(f"table {rows_b / rows_a:.0f}x larger; sweep time ratio {time_b / time_a:.2f}x")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

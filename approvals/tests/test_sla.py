@@ -179,7 +179,7 @@ def test_a_sweep_that_dies_half_way_loses_nothing(permit_item, citizen, clerk, r
 def test_the_command_runs_the_sweep(submitted_friday, capsys):
     with at("2026-12-07"):
         call_command("sla_sweep")
-    assert "1" in capsys.readouterr().out
+    assert "1 accepted automatically" in capsys.readouterr().out
     assert Application.objects.get().state == State.ACCEPTED
 
 
