@@ -17,7 +17,7 @@ def actor_role(instance, by) -> str:
     from django.utils import translation
     from django.utils.translation import gettext
 
-    from portal.roles import ALL_ROLES
+    from portal.roles import ADMINISTRATOR, ALL_ROLES
 
     with translation.override(settings.LANGUAGE_CODE):
         if by is None:
@@ -25,7 +25,7 @@ def actor_role(instance, by) -> str:
         if getattr(instance, "applicant_id", None) == by.pk:
             return gettext("Applicant")
     names = sorted(name for name in by.groups.values_list("name", flat=True) if name in ALL_ROLES)
-    return "、".join(names) or ("系统管理员" if by.is_superuser else "")
+    return "、".join(names) or (ADMINISTRATOR if by.is_superuser else "")
 
 
 class RoleRecordingBackend(BaseBackend):

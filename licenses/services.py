@@ -259,7 +259,9 @@ def certificates_expire_and_remind(*, today: date | None = None, remind_days: in
     for certificate in Certificate.objects.filter(status=Certificate.Status.VALID, valid_until__lt=today):
         with transaction.atomic():
             changed = Certificate.objects.filter(pk=certificate.pk, status=Certificate.Status.VALID)
-            if changed.update(status=Certificate.Status.EXPIRED, status_reason="有效期届满"):
+            with translation.override(settings.LANGUAGE_CODE):  # kept in the history, in the official language
+                reason = str(_("Validity ended"))
+            if changed.update(status=Certificate.Status.EXPIRED, status_reason=reason):
                 expired += 1
     reminded = 0
     due = Certificate.objects.filter(
