@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal import errors
 from portal.admin import ReadOnlyAdmin
 
 from . import deadlines, schema, selectors, services, tasks
@@ -325,7 +326,7 @@ class ApplicationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         if request.method == "POST" and (form is None or form.is_valid()):
             try:
                 self._run_action(action, application, request.user, form)
-            except services.ActionRefused as refused:
+            except errors.ActionRefused as refused:
                 self.message_user(request, refused.message, messages.WARNING)
             else:
                 application.refresh_from_db()
@@ -421,7 +422,7 @@ class ApplicationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                     contact_name=data["contact_name"],
                     mobile=data["mobile"],
                 )
-            except services.ActionRefused as refused:
+            except errors.ActionRefused as refused:
                 form.add_error(None, refused.message)
             else:
                 return redirect("admin:approvals_application_fill", application.pk)
@@ -454,7 +455,7 @@ class ApplicationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                 )
                 if form.is_valid():
                     services.application_update(application=application, actor=request.user, data=form.draft_data())
-            except services.ActionRefused as refused:
+            except errors.ActionRefused as refused:
                 self.message_user(request, refused.message, messages.WARNING)
                 return redirect("admin:approvals_application_change", application.pk)
             if form.is_valid() and not file_errors and request.POST.get("action") == "submit":
@@ -462,7 +463,7 @@ class ApplicationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                     application = services.application_submit(application_id=application.pk, actor=request.user)
                 except services.ApplicationIncomplete as incomplete:
                     missing = incomplete.missing
-                except services.ActionRefused as refused:
+                except errors.ActionRefused as refused:
                     self.message_user(request, refused.message, messages.WARNING)
                 else:
                     self.message_user(
@@ -510,7 +511,7 @@ class ApplicationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             return TemplateResponse(request, "admin/approvals/application/batch_confirm.html", context)
         try:
             job = services.batch_job_create(actor=request.user, application_ids=selected)
-        except services.ActionRefused as refused:
+        except errors.ActionRefused as refused:
             self.message_user(request, refused.message, messages.ERROR)
             return None
         if job.total > settings.BATCH_APPROVE_SYNC_LIMIT:

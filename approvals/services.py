@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
+from portal import errors
+from portal.errors import ActionRefused, AlreadyHandled
 from portal.models import User
 from portal.services import notification_send
 
@@ -36,24 +38,11 @@ from .uploads import check_upload
 logger = logging.getLogger(__name__)
 
 
-class ActionRefused(Exception):
-    """An action a person asked for cannot be done; the message says why, in their language."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class AlreadyHandled(ActionRefused):
-    """The application was changed by someone else (or a double click) in the meantime."""
-
-
-class ApplicationIncomplete(ActionRefused):
+class ApplicationIncomplete(errors.ApplicationIncomplete):
     """Submission refused: every missing piece is listed at once."""
 
     def __init__(self, missing: list[str]):
-        super().__init__(_("The application is not complete yet."))
-        self.missing = missing
+        super().__init__(_("The application is not complete yet."), missing)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal import roles
+from portal.errors import ActionRefused
 from portal.models import User
 from portal.services import notification_send
 
@@ -206,7 +207,7 @@ def register_sweep(name: str, sweep) -> None:
 
 def sla_sweep(*, now: datetime | None = None) -> SweepResult:
     """Accept late intakes by law, and raise the time-limit level of applications whose deadline says so."""
-    from .services import ActionRefused, application_auto_accept
+    from .services import application_auto_accept
 
     now = now or timezone.now()
     result = SweepResult()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from portal import errors
 from portal.models import User
 
 from . import deadlines, schema, selectors, services
@@ -68,7 +69,7 @@ def apply(request, code):
             token = None
         try:
             application = services.application_start(item=item, applicant=request.user, form_token=token)
-        except services.ActionRefused as refused:
+        except errors.ActionRefused as refused:
             messages.error(request, refused.message)
             return redirect(item)
         return _save_application(request, application)
@@ -141,12 +142,12 @@ def _save_application(request, application):
             setattr(data, name, getattr(application, name))
     try:
         application = services.application_update(application=application, actor=request.user, data=data)
-    except services.ActionRefused as refused:
+    except errors.ActionRefused as refused:
         messages.error(request, refused.message)
         return redirect(application)
     try:
         file_errors = services.application_add_uploads(application=application, files=request.FILES, actor=request.user)
-    except services.ActionRefused as refused:
+    except errors.ActionRefused as refused:
         messages.error(request, refused.message)
         return redirect(application)
     submitting = request.POST.get("action") == "submit"
@@ -171,7 +172,7 @@ def _save_application(request, application):
         return _render_form(
             request, item=item, application=application, form=form, missing=incomplete.missing, status=400
         )
-    except services.ActionRefused as refused:
+    except errors.ActionRefused as refused:
         messages.info(request, refused.message)
         return redirect(application)
     messages.success(
@@ -220,7 +221,7 @@ def application_withdraw(request, reference):
             services.application_withdraw(
                 application_id=application.pk, actor=request.user, reason=form.cleaned_data["reason"]
             )
-        except services.ActionRefused as refused:
+        except errors.ActionRefused as refused:
             messages.info(request, refused.message)
         else:
             messages.success(request, _("The application has been withdrawn."))
@@ -249,7 +250,7 @@ def material_delete(request, reference, pk):
     application = selectors.application_get_for_user(request.user, reference)
     try:
         services.application_remove_file(application=application, file_id=pk, actor=request.user)
-    except services.ActionRefused as refused:
+    except errors.ActionRefused as refused:
         messages.info(request, refused.message)
     else:
         messages.success(request, _("File removed."))

@@ -14,8 +14,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from approvals.services import ActionRefused
 from portal.admin import ReadOnlyAdmin
+from portal.errors import ActionRefused
 
 from . import services
 from .models import Certificate, CertificateAccess, CertificateType, ItemCertificate, PrintBatch, PrintJob

@@ -21,6 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.errors import ActionRefused
+
 from .models import PrintBatch, PrintJob
 from .pdf import certificate_pdf_bytes, qr_matrix, render_certificates, verify_url
 
@@ -30,8 +32,6 @@ STALE_AFTER_SECONDS = 3600  # the print task's hard time limit
 
 
 def _refuse(message: str):
-    from approvals.services import ActionRefused
-
     return ActionRefused(message)
 
 
@@ -261,8 +261,6 @@ def waybills_import(lines, *, actor) -> tuple[int, list[tuple[int, str]]]:
     Good rows are applied one by one; bad rows are returned with their line number and reason.
     """
     import csv
-
-    from approvals.services import ActionRefused
 
     applied, errors = 0, []
     for line, row in enumerate(csv.reader(lines), start=1):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from approvals import deadlines
 from approvals.models import Application
 from portal import masking
+from portal.errors import ActionRefused
 
 from .models import (
     Certificate,
@@ -123,8 +124,6 @@ def verification_record(*, certificate: Certificate | None, address: str) -> Non
 
 
 def _change_status(*, certificate_id: int, actor, status: str, reason: str, allowed_from: tuple[str, ...]):
-    from approvals.services import ActionRefused
-
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
         if certificate.status not in allowed_from:
@@ -141,8 +140,6 @@ def _change_status(*, certificate_id: int, actor, status: str, reason: str, allo
 
 def certificate_revoke(*, certificate_id: int, actor, reason: str) -> Certificate:
     """Revoke a certificate (撤销); the reason is required and kept in its history."""
-    from approvals.services import ActionRefused
-
     if not reason.strip():
         raise ActionRefused(_("A revocation states its reason."))
     return _change_status(
@@ -214,8 +211,6 @@ def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | Non
 
 def certificate_correct(*, certificate_id: int, actor, holder_name: str, reason: str) -> Certificate:
     """Correct the holder's name: a new version is issued; the old one verifies as superseded."""
-    from approvals.services import ActionRefused
-
     if not holder_name.strip() or not reason.strip():
         raise ActionRefused(_("A correction gives the corrected name and the reason."))
     with transaction.atomic():
@@ -229,8 +224,6 @@ def certificate_correct(*, certificate_id: int, actor, holder_name: str, reason:
 
 def certificate_renew(*, certificate_id: int, actor, reason: str = "") -> Certificate:
     """Renew a valid or expired certificate for a new validity period."""
-    from approvals.services import ActionRefused
-
     with transaction.atomic():
         old = Certificate.objects.select_for_update().get(pk=certificate_id)
         if old.status not in (Certificate.Status.VALID, Certificate.Status.EXPIRED):
@@ -389,8 +382,6 @@ def certificates_import(lines) -> ImportReport:
 
 def certificates_search(*, user, query: str, purpose: str, limit: int = 50) -> list[Certificate]:
     """Find certificates of every department by number, holder ID or name; log look-ups of other departments'."""
-    from approvals.services import ActionRefused
-
     from .models import CertificateAccess
 
     query, purpose = query.strip(), purpose.strip()

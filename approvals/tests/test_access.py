@@ -6,6 +6,7 @@ from django.urls import reverse
 from approvals import services
 from approvals.models import Application, MaterialFile, State
 from approvals.tests import factories
+from portal import errors
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +70,9 @@ def test_the_material_of_one_application_is_404_under_another_reference(client, 
 
 def test_another_citizen_cannot_submit_or_withdraw_through_the_services(citizen, other_citizen, permit_item):
     draft = factories.complete_draft(permit_item, citizen)
-    with pytest.raises(services.ActionRefused):
+    with pytest.raises(errors.ActionRefused):
         services.application_submit(application_id=draft.pk, actor=other_citizen)
-    with pytest.raises(services.ActionRefused):
+    with pytest.raises(errors.ActionRefused):
         services.application_withdraw(application_id=draft.pk, actor=other_citizen)
     assert Application.objects.get().state == State.DRAFT
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from approvals import services
 from approvals.models import Application, State
 from approvals.tests import factories
+from portal import errors
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_a_draft_cannot_be_edited_after_withdrawal(client, citizen, permit_item)
     services.application_withdraw(application_id=draft.pk, actor=citizen)
     response = client.get(reverse("approvals:application_edit", args=[draft.reference]))
     assert response.status_code == 302
-    with pytest.raises(services.ActionRefused):
+    with pytest.raises(errors.ActionRefused):
         services.application_add_file(
             application=draft, material=permit_item.materials.first(), uploaded=factories.upload(), actor=citizen
         )

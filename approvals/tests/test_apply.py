@@ -12,6 +12,7 @@ from django.urls import reverse
 from approvals import services
 from approvals.models import Application, MaterialFile, State
 from approvals.tests import factories
+from portal import errors
 from portal.tests import factories as portal_factories
 
 pytestmark = pytest.mark.django_db
@@ -241,7 +242,7 @@ def test_staff_cannot_apply_online(client, clerk, permit_item):
     client.force_login(clerk)
     response = client.get(reverse("approvals:apply", args=[permit_item.code]))
     assert response.status_code == 302
-    with pytest.raises(services.ActionRefused):
+    with pytest.raises(errors.ActionRefused):
         services.application_start(item=permit_item, applicant=clerk)
 
 

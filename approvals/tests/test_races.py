@@ -9,7 +9,7 @@ from django_fsm_log.models import StateLog
 from approvals import services
 from approvals.models import Application, State
 from approvals.tests import factories
-from portal import roles
+from portal import errors, roles
 from portal.tests import factories as portal_factories
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -48,7 +48,7 @@ def test_two_clerks_accepting_and_rejecting_at_once_make_one_transition(requires
             lambda pk=pk: services.application_reject(application_id=pk, actor=second, reason="不属于受理范围"),
         )
         losers = [r for r in results if isinstance(r, Exception)]
-        assert len(losers) == 1 and isinstance(losers[0], services.AlreadyHandled), results
+        assert len(losers) == 1 and isinstance(losers[0], errors.AlreadyHandled), results
         application.refresh_from_db()
         assert application.state in (State.ACCEPTED, State.REJECTED)
         assert StateLog.objects.filter(object_id=application.pk, state=application.state).count() == 1
@@ -65,7 +65,7 @@ def test_two_reviewers_claiming_at_once_leave_one_handler(requires_postgresql, p
     )
     winners = [r for r in results if isinstance(r, Application)]
     assert len(winners) == 1
-    assert isinstance([r for r in results if r not in winners][0], services.AlreadyHandled)
+    assert isinstance([r for r in results if r not in winners][0], errors.AlreadyHandled)
     application.refresh_from_db()
     assert application.handler == winners[0].handler
     assert StateLog.objects.filter(object_id=application.pk, transition="claim").count() == 1

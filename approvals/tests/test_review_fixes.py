@@ -10,6 +10,7 @@ from django.urls import reverse
 from approvals import services
 from approvals.models import Application, ServiceMaterial, State
 from approvals.tests import factories
+from portal import errors
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_a_draft_of_an_item_taken_offline_cannot_be_submitted(citizen, permit_it
     permit_item.offline_reason = "涉及国家秘密"
     permit_item.online_depth = 1
     permit_item.save()
-    with pytest.raises(services.ActionRefused):
+    with pytest.raises(errors.ActionRefused):
         services.application_submit(application_id=draft.pk, actor=citizen)
     draft.refresh_from_db()
     assert draft.state == State.DRAFT

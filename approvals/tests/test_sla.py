@@ -14,6 +14,7 @@ from django_fsm_log.models import StateLog
 from approvals import deadlines, services, sla
 from approvals.models import Application, SlaAlert, State
 from approvals.tests import factories
+from portal import errors
 from portal.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -308,9 +309,9 @@ def test_a_late_acceptance_by_a_clerk_counts_from_the_day_received(submitted_fri
 
 def test_after_the_intake_deadline_reject_and_correction_are_refused(submitted_friday, clerk):
     with at("2026-12-07"):
-        with pytest.raises(services.ActionRefused):
+        with pytest.raises(errors.ActionRefused):
             services.application_reject(application_id=submitted_friday.pk, actor=clerk, reason="材料不全")
-        with pytest.raises(services.ActionRefused):
+        with pytest.raises(errors.ActionRefused):
             services.application_request_correction(
                 application_id=submitted_friday.pk, actor=clerk, items=[(None, "parcel_no", "有误")]
             )

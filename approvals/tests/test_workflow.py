@@ -5,6 +5,7 @@ import pytest
 from approvals import services
 from approvals.models import ClockPause, State
 from approvals.tests import factories
+from portal import errors
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,7 @@ def test_each_action_is_open_exactly_to_its_role(cast, action, role):
         application.refresh_from_db()
         assert application.state == EXPECTED_TARGET[action]
     else:
-        with pytest.raises(services.ActionRefused):
+        with pytest.raises(errors.ActionRefused):
             call(application, actor)
         application.refresh_from_db()
         assert application.state == source
@@ -153,7 +154,7 @@ def test_no_action_works_from_a_wrong_state(cast, action, state):
     application = _to_state(
         state, item=cast["item"], citizen=cast["citizen"], clerk=cast["clerk"], reviewer=cast["reviewer"]
     )
-    with pytest.raises(services.ActionRefused):
+    with pytest.raises(errors.ActionRefused):
         call(application, cast[next(iter(allowed))])
     application.refresh_from_db()
     assert application.state == state
@@ -178,7 +179,7 @@ def test_a_second_correction_round_needs_the_supervisor_and_is_flagged(cast):
         reviewer=cast["reviewer"],
     )
     services.application_submit(application_id=application.pk, actor=cast["citizen"])
-    with pytest.raises(services.ActionRefused) as refused:
+    with pytest.raises(errors.ActionRefused) as refused:
         services.application_request_correction(
             application_id=application.pk, actor=cast["clerk"], items=[(None, "parcel_no", "仍有误")]
         )
@@ -201,7 +202,7 @@ def test_the_extension_is_granted_once_with_reason_and_approver(cast):
     application.refresh_from_db()
     assert application.extension_days == 10
     assert application.extension_approved_by == "局长 王某"
-    with pytest.raises(services.AlreadyHandled):
+    with pytest.raises(errors.AlreadyHandled):
         services.application_extend(
             application_id=application.pk, actor=cast["reviewer"], reason="再次延期", approved_by="局长 王某"
         )
@@ -222,7 +223,7 @@ def test_rejection_and_denial_carry_reasons_and_the_legal_remedy(cast):
     submitted = _to_state(
         State.SUBMITTED, item=cast["item"], citizen=cast["citizen"], clerk=cast["clerk"], reviewer=cast["reviewer"]
     )
-    with pytest.raises(services.ActionRefused):
+    with pytest.raises(errors.ActionRefused):
         services.application_reject(application_id=submitted.pk, actor=cast["clerk"], reason="  ")
     rejected = services.application_reject(application_id=submitted.pk, actor=cast["clerk"], reason="材料不属实")
     assert rejected.decision_reason == "材料不属实"

@@ -5,11 +5,11 @@ import io
 import pytest
 from django.urls import reverse
 
-from approvals import services as approval_services
 from licenses import services
 from licenses.models import Certificate, VerificationLog
 from licenses.pdf import certificate_pdf_bytes, render_certificates, verify_url
 from licenses.tests import factories
+from portal import errors
 
 pytestmark = pytest.mark.django_db
 
@@ -135,10 +135,10 @@ def test_nobody_else_downloads_it(client, certificate, actor, request):
 
 
 def test_revocation_needs_a_reason_and_a_revoked_certificate_stays_revoked(certificate, reviewer):
-    with pytest.raises(approval_services.ActionRefused):
+    with pytest.raises(errors.ActionRefused):
         services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason=" ")
     services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="撤销")
-    with pytest.raises(approval_services.ActionRefused):
+    with pytest.raises(errors.ActionRefused):
         services.certificate_suspend(certificate_id=certificate.pk, actor=reviewer, reason="暂扣")
 
 

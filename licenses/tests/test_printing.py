@@ -7,10 +7,10 @@ from django.urls import reverse
 from django_fsm_log.models import StateLog
 from pypdf import PdfReader
 
-from approvals.services import ActionRefused
 from licenses import printing
 from licenses.models import PrintBatch, PrintJob
 from licenses.tests import factories
+from portal.errors import ActionRefused
 from portal.tests import factories as portal_factories
 
 pytestmark = pytest.mark.django_db
