@@ -2,7 +2,8 @@
 
 import pytest
 
-from portal import roles, workdays
+from portal import roles
+from portal.clock import calendar
 from portal.tests import factories
 
 
@@ -13,10 +14,10 @@ def _fast_and_isolated(settings):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
-    workdays.invalidate()
+    calendar.invalidate()
     yield
     cache.clear()
-    workdays.invalidate()
+    calendar.invalidate()
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import errors
 from portal.admin import ReadOnlyAdmin
+from portal.clock import deadlines
 
-from . import deadlines, schema, selectors, services, tasks
+from . import schema, selectors, services, tasks
 from .forms import (
     ApplicationForm,
     CorrectionFormSet,
@@ -143,7 +144,7 @@ class ApplicationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         (None, {"fields": ["reference", "item", "department", "channel", "state", "handler"]}),
         (
             _("Time limits"),
-            {"fields": ["sla_level", "intake_due_at", "due_at", "statutory_due_at", "auto_accepted"]},
+            {"fields": ["due_level", "intake_due_at", "promised_due_at", "statutory_due_at", "auto_accepted"]},
         ),
         (_("Applicant"), {"fields": ["applicant_name", "identity", "contact_name", "masked_contact_phone"]}),
         (
@@ -183,7 +184,7 @@ class ApplicationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         if request.user.has_perm("approvals.intake_application"):
             return ["submitted_at", "id"]  # the clerk's queue: oldest first
         # The reviewer's queue: the nearest deadline first; cases without a running clock last.
-        return [F("sla_due_at").asc(nulls_last=True), "submitted_at", "id"]
+        return [F("current_due_at").asc(nulls_last=True), "submitted_at", "id"]
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -199,12 +200,12 @@ class ApplicationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def state_badge(self, obj):
         return format_html('<span class="ow-state ow-state-{}">{}</span>', obj.state, obj.get_state_display())
 
-    @admin.display(description=_("due"), ordering="sla_due_at")
+    @admin.display(description=_("due"), ordering="current_due_at")
     def due(self, obj):
-        if obj.sla_due_at is None:
+        if obj.current_due_at is None:
             return "—"
         return format_html(
-            '<span class="ow-sla ow-sla-{}">{}</span>', obj.sla_level, deadlines.day_of(obj.sla_due_at).isoformat()
+            '<span class="ow-sla ow-sla-{}">{}</span>', obj.due_level, deadlines.day_of(obj.current_due_at).isoformat()
         )
 
     @admin.display(description=_("working days waited"))

@@ -12,6 +12,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from portal import masking
+from portal.clock.levels import Level
 from portal.models import Department, District
 from portal.validators import validate_id_number
 
@@ -215,12 +216,6 @@ class ReferenceSequence(models.Model):
         return f"{self.key}: {self.last}"
 
 
-class SlaLevel(models.TextChoices):
-    NORMAL = "normal", _("On time")
-    WARNING = "warning", _("Due soon")
-    OVERDUE = "overdue", _("Overdue")
-
-
 class State(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted, awaiting intake")
@@ -354,16 +349,18 @@ class Application(FSMModelMixin, models.Model):
     auto_accepted = models.BooleanField(
         _("accepted automatically"), default=False, help_text=_("Intake was late: accepted by law (Art. 32).")
     )
-    # The legal clock, set by the services on every transition that affects it (never by save()).
+    # The legal clock, set by the services on every transition that affects it (never by save()):
+    # see approvals/clock.py. current_due_at and due_level are what the core's sweep reads.
     intake_due_at = models.DateTimeField(_("intake deadline"), null=True, blank=True)
-    due_at = models.DateTimeField(_("promised deadline"), null=True, blank=True, db_index=True)
+    promised_due_at = models.DateTimeField(_("promised deadline"), null=True, blank=True, db_index=True)
     statutory_due_at = models.DateTimeField(_("statutory deadline"), null=True, blank=True)
-    sla_due_at = models.DateTimeField(
-        _("current deadline"), null=True, blank=True, help_text=_("Empty while the clock is paused or stopped.")
+    current_due_at = models.DateTimeField(
+        _("current deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The deadline the case is held to now; empty while the clock is paused or stopped."),
     )
-    sla_level = models.CharField(
-        _("time-limit status"), max_length=10, choices=SlaLevel.choices, default=SlaLevel.NORMAL
-    )
+    due_level = models.CharField(_("time-limit status"), max_length=10, choices=Level.choices, default=Level.NORMAL)
 
     class Meta:
         verbose_name = _("application")
@@ -377,8 +374,8 @@ class Application(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["department", "state"]),
-            # The SLA sweep's range queries: level, then the current deadline.
-            models.Index(fields=["sla_level", "sla_due_at"], name="approvals_app_sla_idx"),
+            # The clock sweep's range queries: level, then the current deadline.
+            models.Index(fields=["due_level", "current_due_at"], name="approvals_app_due_idx"),
             models.Index(fields=["state", "intake_due_at"], name="approvals_app_intake_idx"),
         ]
 
@@ -721,23 +718,3 @@ class TransitionRole(models.Model):
 
     def __str__(self):
         return self.role
-
-
-class SlaAlert(models.Model):
-    """One alert that an application reached a time-limit level: at most one per level."""
-
-    application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="sla_alerts"
-    )
-    level = models.CharField(_("level"), max_length=10, choices=SlaLevel.choices)
-    deadline = models.DateTimeField(_("deadline"))
-    created_at = models.DateTimeField(_("raised"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("time-limit alert")
-        verbose_name_plural = _("time-limit alerts")
-        ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["application", "level"], name="approvals_sla_alert_once")]
-
-    def __str__(self):
-        return f"{self.application} {self.level}"

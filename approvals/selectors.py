@@ -6,15 +6,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm_log.models import StateLog
 
-from portal import workdays
+from portal.clock import calendar, deadlines
+from portal.clock.levels import Level
 from portal.models import User
 
+from . import clock
 from .models import Application, ServiceItem, State
 
 
@@ -95,16 +97,12 @@ def _local_date(moment: datetime | None) -> date | None:
 
 def due_date(application: Application) -> date | None:
     """Return the day the current official step is due (intake or decision), once known."""
-    from .deadlines import day_of
-
-    return day_of(application.sla_due_at) if application.sla_due_at else None
+    return deadlines.day_of(application.current_due_at) if application.current_due_at else None
 
 
 def working_days_left(application: Application) -> int | None:
     """Return the working days left before the current deadline (negative when overdue)."""
-    from .sla import working_days_left as left
-
-    return left(application)
+    return clock.working_days_left(application)
 
 
 # Which role acts in each transition, for the public timeline (staff names are never shown).
@@ -230,7 +228,7 @@ def working_days_waited(application: Application) -> int | None:
     """Return the working days since submission (the day itself not counted)."""
     if not application.submitted_at:
         return None
-    return workdays.working_days_between(_local_date(application.submitted_at), timezone.localdate())
+    return calendar.working_days_between(_local_date(application.submitted_at), timezone.localdate())
 
 
 def staff_log(application: Application) -> list[dict]:
@@ -264,22 +262,18 @@ def supervision_figures(*, start: date | None = None, end: date | None = None) -
     The date range filters on the day of submission; counts of warning and overdue are of
     applications whose clock is running now.
     """
-    from django.db.models import Count
-
-    from .models import SlaLevel
-
     qs = Application.objects.exclude(state=State.DRAFT)
     if start:
         qs = qs.filter(submitted_at__date__gte=start)
     if end:
         qs = qs.filter(submitted_at__date__lte=end)
-    running = Q(sla_due_at__isnull=False)
+    running = Q(current_due_at__isnull=False)
     per_department = list(
         qs.values("department__name", "department__sort_order")
         .annotate(
             total=Count("id"),
-            warning=Count("id", filter=running & Q(sla_level=SlaLevel.WARNING)),
-            overdue=Count("id", filter=running & Q(sla_level=SlaLevel.OVERDUE)),
+            warning=Count("id", filter=running & Q(due_level=Level.WARNING)),
+            overdue=Count("id", filter=running & Q(due_level=Level.OVERDUE)),
             auto_accepted=Count("id", filter=Q(auto_accepted=True)),
             extended=Count("id", filter=Q(extended_at__isnull=False)),
             second_corrections=Count("id", filter=Q(flagged_for_supervision=True)),
@@ -287,18 +281,16 @@ def supervision_figures(*, start: date | None = None, end: date | None = None) -
         .order_by("department__sort_order", "department__name")
     )
     late = list(
-        qs.filter(running, sla_level__in=[SlaLevel.WARNING, SlaLevel.OVERDUE])
+        qs.filter(running, due_level__in=[Level.WARNING, Level.OVERDUE])
         .select_related("item", "department", "handler")
-        .order_by("sla_due_at")[:200]
+        .order_by("current_due_at")[:200]
     )
     today = timezone.localdate()
-    from .deadlines import day_of
-
     rows = [
         {
             "application": a,
-            "due": day_of(a.sla_due_at),
-            "days_over": -workdays.working_days_between(today, day_of(a.sla_due_at)),
+            "due": deadlines.day_of(a.current_due_at),
+            "days_over": -calendar.working_days_between(today, deadlines.day_of(a.current_due_at)),
         }
         for a in late
     ]

@@ -14,12 +14,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from portal import errors
+from portal import errors, roles
 from portal.errors import ActionRefused, AlreadyHandled
 from portal.models import User
 from portal.services import notification_send
 
-from . import schema, sla
+from . import clock, schema
 from .models import (
     Application,
     BatchJob,
@@ -277,13 +277,13 @@ def application_submit(*, application_id: int, actor: User) -> Application:
         if application.state == State.DRAFT:
             reference = _next_reference(application.item, timezone.localdate(now))
             application.submit(by=actor, at=now, reference=reference)
-            sla.clock_on_submit(application, now)
+            clock.clock_on_submit(application, now)
         else:
             application.resubmit(by=actor, at=now)
             application.correction_notices.filter(resolved_at__isnull=True).update(resolved_at=now)
-            sla.clock_resume(application, actor=actor, now=now)
+            clock.clock_resume(application, actor=actor, now=now)
         application.save()
-        sla.raise_alert_if_due(application)
+        clock.raise_alert_if_due(application)
     return application
 
 
@@ -299,7 +299,7 @@ def application_withdraw(*, application_id: int, actor: User, reason: str = "") 
                 % {"state": application.get_state_display()}
             )
         application.withdraw(by=actor, at=timezone.now(), description=reason.strip() or None)
-        sla.clock_stop(application)
+        clock.clock_stop(application)
         application.save()
         application.pauses.filter(ended_at__isnull=True).update(ended_at=timezone.now(), ended_by=actor)
     return application
@@ -377,7 +377,7 @@ def application_request_correction(
         )
         if rounds:
             application.flagged_for_supervision = True
-        sla.clock_pause(application, kind=ClockPause.Kind.CORRECTION, reason=description, actor=actor)
+        clock.clock_pause(application, kind=ClockPause.Kind.CORRECTION, reason=description, actor=actor)
         application.save()
         _notify_applicant(
             application,
@@ -399,9 +399,9 @@ def _decide(application_id: int, actor: User, name: str, *, title, reason: str |
         now = timezone.now()
         application = _transition(application_id, actor, name, at=now, **extra)
         if name == "accept":
-            sla.clock_on_accept(application, now)
+            clock.clock_on_accept(application, now)
         else:
-            sla.clock_stop(application)
+            clock.clock_stop(application)
         application.save()
         if name == "approve":
             # The one call approvals makes into licenses: the certificate and its print job,
@@ -409,7 +409,7 @@ def _decide(application_id: int, actor: User, name: str, *, title, reason: str |
             from licenses.services import certificate_issue_for
 
             certificate_issue_for(application)
-        sla.raise_alert_if_due(application)
+        clock.raise_alert_if_due(application)
         _notify_applicant(
             application, kind=name, title=title % {"reference": application.reference}, body=extra.get("reason", "")
         )
@@ -446,8 +446,6 @@ def application_reject(*, application_id: int, actor: User, reason: str) -> Appl
 
 def application_auto_accept(*, application_id: int) -> Application:
     """Accept by law an application whose intake deadline has passed (Art. 32); alert the clerks."""
-    from portal import roles
-
     with transaction.atomic():
         application = _lock(application_id)
         now = timezone.now()
@@ -459,9 +457,9 @@ def application_auto_accept(*, application_id: int) -> Application:
                 "from the day it was received (Administrative Licensing Law, Art. 32)."
             )
         application.auto_accept(by=None, description=description)
-        sla.clock_on_accept(application, now)
+        clock.clock_on_accept(application, now)
         application.save()
-        sla.raise_alert_if_due(application)
+        clock.raise_alert_if_due(application)
         _notify_applicant(
             application,
             kind="accept",
@@ -480,6 +478,14 @@ def application_auto_accept(*, application_id: int) -> Application:
                 link=f"/admin/approvals/application/{application.pk}/change/",
             )
     return application
+
+
+def application_accept_late_intake(application_id: int) -> str | None:
+    """Accept by law when the intake deadline passed (the clock's handler); None if a clerk acted first."""
+    try:
+        return application_auto_accept(application_id=application_id).reference
+    except ActionRefused:
+        return None
 
 
 def application_claim(*, application_id: int, actor: User) -> Application:
@@ -501,7 +507,9 @@ def application_suspend(*, application_id: int, actor: User, kind: str, reason: 
         raise ActionRefused(_("A suspension states its kind, its reason and the expected working days."))
     with transaction.atomic():
         application = _transition(application_id, actor, "suspend", description=reason.strip())
-        pause = sla.clock_pause(application, kind=kind, reason=reason.strip(), actor=actor, expected_days=expected_days)
+        pause = clock.clock_pause(
+            application, kind=kind, reason=reason.strip(), actor=actor, expected_days=expected_days
+        )
         application.save()
         _notify_applicant(
             application,
@@ -518,9 +526,9 @@ def application_resume(*, application_id: int, actor: User) -> Application:
     """End a suspension: the clock runs again."""
     with transaction.atomic():
         application = _transition(application_id, actor, "resume")
-        sla.clock_resume(application, actor=actor, now=timezone.now())
+        clock.clock_resume(application, actor=actor, now=timezone.now())
         application.save()
-        sla.raise_alert_if_due(application)
+        clock.raise_alert_if_due(application)
         _notify_applicant(
             application,
             kind="resumed",
@@ -550,7 +558,7 @@ def application_extend(*, application_id: int, actor: User, reason: str, approve
             approved_by=approved_by.strip(),
             description=reason.strip(),
         )
-        sla.clock_on_extend(application, days, timezone.now())
+        clock.clock_on_extend(application, days, timezone.now())
         application.save()
         _notify_applicant(
             application,

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from portal import errors
+from portal.clock import deadlines
 from portal.models import User
 
-from . import deadlines, schema, selectors, services
+from . import schema, selectors, services
 from .forms import FIELD_PREFIX, ApplicationForm, CatalogueFilterForm, TrackForm, WithdrawForm
 from .models import Application, State
 
@@ -206,7 +207,7 @@ def application_detail(request, reference):
             "due_date": selectors.due_date(application),
             "days_left": (left := selectors.working_days_left(application)),
             "days_over": -left if left is not None and left < 0 else 0,
-            "promised_date": deadlines.day_of(application.due_at) if application.due_at else None,
+            "promised_date": deadlines.day_of(application.promised_due_at) if application.promised_due_at else None,
             "can_withdraw": application.state in (State.DRAFT, State.SUBMITTED, State.NEEDS_CORRECTION, State.ACCEPTED),
         },
     )

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from approvals.models import Application, ServiceItem
 from portal import masking
+from portal.clock.levels import Level
 from portal.models import Department
 
 # Where a printed field takes its value from, in the source application.
@@ -253,7 +254,9 @@ class PrintJob(FSMModelMixin, models.Model):
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     collected_at = models.DateTimeField(_("collected"), null=True, blank=True)
     collector_id_number = models.CharField(_("collector ID number"), max_length=18, blank=True)
-    sla_level = models.CharField(_("time-limit status"), max_length=10, default="normal", db_index=True)
+    due_level = models.CharField(
+        _("time-limit status"), max_length=10, choices=Level.choices, default=Level.NORMAL, db_index=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -309,22 +312,6 @@ class PrintJob(FSMModelMixin, models.Model):
         """Handed over at the counter to the holder or an authorised agent."""
         self.collected_at = at
         self.collector_id_number = collector_id_number
-
-
-class PrintJobAlert(models.Model):
-    """One alert that a print job reached a time-limit level (Art. 44): at most one per level."""
-
-    job = models.ForeignKey(PrintJob, verbose_name=_("print job"), on_delete=models.CASCADE, related_name="alerts")
-    level = models.CharField(_("level"), max_length=10)
-    created_at = models.DateTimeField(_("raised"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("print deadline alert")
-        verbose_name_plural = _("print deadline alerts")
-        constraints = [models.UniqueConstraint(fields=["job", "level"], name="licenses_print_alert_once")]
-
-    def __str__(self):
-        return f"{self.job_id} {self.level}"
 
 
 class VerificationLog(models.Model):

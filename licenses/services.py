@@ -11,9 +11,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import deadlines
 from approvals.models import Application
 from portal import masking
+from portal.clock import deadlines
 from portal.errors import ActionRefused
 
 from .models import (

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.db import models, transaction
 
-from . import workdays
+from .clock import calendar
 from .models import CalendarDay, Notification, User
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def calendar_load_official(*, overwrite: bool = False, model=CalendarDay) -> int
             stale = [model(date=d, is_workday=w, note=n) for d, w, n in rows if d in existing and existing[d] != w]
             model.objects.bulk_update(stale, ["is_workday", "note"], batch_size=1000)
             changed = len(stale)
-    workdays.invalidate()
+    calendar.invalidate()
     return len(new) + changed
 
 

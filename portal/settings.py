@@ -262,11 +262,13 @@ CELERY_TASK_ROUTES = {"licenses.tasks.print_batch_run": {"queue": "printing"}}
 # The legal clock: warn when at most this many working days remain; sweep this often.
 SLA_WARNING_WORKING_DAYS = env.int("SLA_WARNING_WORKING_DAYS", default=1)
 SLA_SWEEP_SECONDS = env.int("SLA_SWEEP_SECONDS", default=300)
+# The hall's working hours on a working day, for limits counted in working hours.
+HALL_HOURS = env.str("HALL_HOURS", default="09:00-12:00,13:30-17:00")
 CELERY_BEAT_SCHEDULE = {
-    "sla-sweep": {"task": "approvals.tasks.sla_sweep_run", "schedule": SLA_SWEEP_SECONDS},
+    "clock-sweep": {"task": "portal.tasks.clock_sweep_run", "schedule": SLA_SWEEP_SECONDS},
     "certificates-daily": {"task": "licenses.tasks.certificates_daily", "schedule": crontab(hour=1, minute=30)},
     "calendar-coverage": {
-        "task": "approvals.tasks.calendar_coverage_check",
+        "task": "portal.tasks.calendar_coverage_check",
         "schedule": crontab(hour=7, minute=0),
     },
     "notifications-outbox": {

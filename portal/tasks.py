@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import services
+from .clock import coverage, sweep
 from .models import Notification
 
 
@@ -29,3 +30,15 @@ def notifications_outbox_sweep(older_than_seconds: int = 120) -> int:
         except OSError:
             continue
     return sent
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def clock_sweep_run() -> str:
+    """Run the one sweep over every registered clock (safe to run twice or concurrently)."""
+    return str(sweep.run())
+
+
+@shared_task(acks_late=True)
+def calendar_coverage_check(days: int = 60) -> int:
+    """Alert supervisors if the calendar lacks official data for the coming days; return how many."""
+    return len(coverage.calendar_coverage_check(days=days))

@@ -1,4 +1,4 @@
-"""Benchmark: the SLA sweep's cost grows with the applications that change, not the table.
+"""Benchmark: the one clock sweep's cost grows with the applications that change, not the table.
 
 Usage: DATABASE_URL=postgres://... python scripts/bench_sla_sweep.py [SMALL] [LARGE] [CHANGING]
 
@@ -36,10 +36,10 @@ def insert(n, *, item, applicant, due, prefix):
                 state="in_review",
                 submitted_at=now,
                 accepted_at=now,
-                due_at=due,
+                promised_due_at=due,
                 statutory_due_at=due,
-                sla_due_at=due,
-                sla_level="normal",
+                current_due_at=due,
+                due_level="normal",
             )
             for i in range(start, min(n, start + batch))
         ]
@@ -47,24 +47,24 @@ def insert(n, *, item, applicant, due, prefix):
 
 
 def timed_sweep():
-    from approvals import sla
+    from portal.clock import sweep
 
     started = time.perf_counter()
-    result = sla.sla_sweep()
+    result = sweep.run()
     return time.perf_counter() - started, result
 
 
 def plans():
-    from approvals import deadlines
-    from approvals.models import Application, SlaLevel
+    from approvals.models import Application
+    from portal.clock import deadlines
+    from portal.clock.levels import Level
 
     now = timezone.now()
-    overdue = Application.objects.exclude(state="submitted").filter(
-        sla_level__in=[SlaLevel.NORMAL, SlaLevel.WARNING], sla_due_at__lt=now
-    )
+    passed = Application.objects.filter(due_level__in=[Level.NORMAL, Level.WARNING], current_due_at__lt=now)
+    overdue = passed.exclude(state="submitted")
+    late = passed.filter(state="submitted")
     threshold = deadlines.end_of_day(deadlines.warning_threshold(timezone.localdate(), 1))
-    soon = Application.objects.filter(sla_level=SlaLevel.NORMAL, sla_due_at__gte=now, sla_due_at__lte=threshold)
-    late = Application.objects.filter(state="submitted", intake_due_at__lt=now)
+    soon = Application.objects.filter(due_level=Level.NORMAL, current_due_at__gte=now, current_due_at__lte=threshold)
     for name, qs in (("overdue", overdue), ("due soon", soon), ("late intake", late)):
         print(f"--- plan: {name}")
         print(qs.order_by().values_list("pk", flat=True)[:1000].explain(analyze=True))
@@ -109,7 +109,7 @@ def main():
             if label == "large":
                 plans()  # while the changing rows are there to be found
             elapsed, result = timed_sweep()
-            assert result.overdue == changing, result
+            assert result.of("applications").overdue == changing, result
             figures.append((rows, elapsed))
             print(f"{rows:>9,} rows, {changing} change level: sweep {elapsed * 1000:8.1f} ms ({result})")
         (rows_a, time_a), (rows_b, time_b) = figures

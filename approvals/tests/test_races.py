@@ -74,16 +74,15 @@ def test_two_reviewers_claiming_at_once_leave_one_handler(requires_postgresql, p
 def test_two_sweeps_at_once_alert_exactly_once(requires_postgresql, permit_item, citizen, clerk, reviewer, supervisor):
     import time_machine
 
-    from approvals import sla
-    from approvals.models import SlaAlert
-    from portal.models import Notification
+    from portal.clock import sweep
+    from portal.models import ClockAlert, Notification
 
     with time_machine.travel("2026-01-05 10:00 +0800", tick=False):
         apps = [factories.submitted(permit_item, citizen) for _ in range(5)]
         for application in apps:
             services.application_accept(application_id=application.pk, actor=clerk)
-    results = _race(sla.sla_sweep, sla.sla_sweep, sla.sla_sweep)
+    results = _race(sweep.run, sweep.run, sweep.run)
     assert all(not isinstance(r, Exception) for r in results), results
     assert sum(r.overdue for r in results) == 5
-    assert SlaAlert.objects.filter(level="overdue").count() == 5
+    assert ClockAlert.objects.filter(clock="applications", level="overdue").count() == 5
     assert Notification.objects.filter(user=supervisor, kind="sla_overdue").count() == 5

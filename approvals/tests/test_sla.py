@@ -11,11 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_fsm_log.models import StateLog
 
-from approvals import deadlines, services, sla
-from approvals.models import Application, SlaAlert, State
+from approvals import services
+from approvals.models import Application, State
 from approvals.tests import factories
 from portal import errors
-from portal.models import Notification
+from portal.clock import coverage, deadlines, sweep
+from portal.models import ClockAlert, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -38,28 +39,28 @@ def submitted_friday(permit_item, citizen):
 
 def test_submission_sets_the_intake_deadline(submitted_friday):
     assert local_day(submitted_friday.intake_due_at) == date(2026, 12, 4)
-    assert submitted_friday.sla_due_at == submitted_friday.intake_due_at
-    assert submitted_friday.sla_level == "normal"
+    assert submitted_friday.current_due_at == submitted_friday.intake_due_at
+    assert submitted_friday.due_level == "normal"
 
 
 def test_acceptance_sets_promised_and_statutory_deadlines(submitted_friday, clerk):
     with at("2026-11-30"):
         application = services.application_accept(application_id=submitted_friday.pk, actor=clerk)
-    assert local_day(application.due_at) == date(2026, 12, 3)  # 3 working days
+    assert local_day(application.promised_due_at) == date(2026, 12, 3)  # 3 working days
     assert local_day(application.statutory_due_at) == date(2026, 12, 21)  # 15 working days
-    assert application.intake_due_at is not None and application.sla_due_at == application.due_at
+    assert application.intake_due_at is not None and application.current_due_at == application.promised_due_at
 
 
 def test_late_intake_is_accepted_by_law_as_of_the_day_received(submitted_friday, clerk, supervisor):
     with at("2026-12-04", 23):
-        assert sla.sla_sweep().auto_accepted == []  # the last day is still in time
+        assert sweep.run().of("applications").handled == []  # the last day is still in time
     with at("2026-12-05"):
-        result = sla.sla_sweep()
+        result = sweep.run()
     application = Application.objects.get()
-    assert result.auto_accepted == [application.reference]
+    assert result.of("applications").handled == [application.reference]
     assert application.state == State.ACCEPTED and application.auto_accepted
     assert application.accepted_at == application.submitted_at
-    assert local_day(application.due_at) == date(2026, 12, 2)  # counted from the day received
+    assert local_day(application.promised_due_at) == date(2026, 12, 2)  # counted from the day received
     log = StateLog.objects.get(object_id=application.pk, transition="auto_accept")
     assert log.by is None and "第三十二条" in log.description
     assert Notification.objects.filter(user=clerk, kind="auto_accepted").count() == 1
@@ -72,16 +73,16 @@ def test_warning_then_overdue_alert_the_right_people_once(
         services.application_accept(application_id=submitted_friday.pk, actor=clerk)
         services.application_claim(application_id=submitted_friday.pk, actor=reviewer)
     with at("2026-12-01"):
-        assert sla.sla_sweep().warning == 0  # due 3 December: two working days left
+        assert sweep.run().of("applications").warning == 0  # due 3 December: two working days left
     with at("2026-12-02"):
-        assert sla.sla_sweep().warning == 1
-        assert sla.sla_sweep().warning == 0  # run twice: alerted once
+        assert sweep.run().of("applications").warning == 1
+        assert sweep.run().of("applications").warning == 0  # run twice: alerted once
     with at("2026-12-04"):
-        assert sla.sla_sweep().overdue == 1
-        assert sla.sla_sweep().overdue == 0
+        assert sweep.run().of("applications").overdue == 1
+        assert sweep.run().of("applications").overdue == 0
     application = Application.objects.get()
-    assert application.sla_level == "overdue"
-    assert SlaAlert.objects.filter(application=application).count() == 2
+    assert application.due_level == "overdue"
+    assert ClockAlert.objects.filter(clock="applications", object_id=application.pk).count() == 2
     for user, expected in ((reviewer, 2), (supervisor, 2), (other_reviewer, 0)):
         assert Notification.objects.filter(user=user, kind__startswith="sla_").count() == expected
 
@@ -95,12 +96,12 @@ def test_a_suspension_moves_the_deadlines_by_the_working_days_paused(submitted_f
             application_id=submitted_friday.pk, actor=reviewer, kind="testing", reason="送检", expected_days=3
         )
     application = Application.objects.get()
-    assert application.sla_due_at is None
+    assert application.current_due_at is None
     with at("2026-12-10"):
-        assert sla.sla_sweep().overdue == 0  # paused: the clock does not run
+        assert sweep.run().of("applications").overdue == 0  # paused: the clock does not run
         services.application_resume(application_id=submitted_friday.pk, actor=reviewer)
     application.refresh_from_db()
-    assert local_day(application.due_at) == date(2026, 12, 14)  # 3 Dec + the 7 working days paused
+    assert local_day(application.promised_due_at) == date(2026, 12, 14)  # 3 Dec + the 7 working days paused
     assert local_day(application.statutory_due_at) == date(2026, 12, 30)
 
 
@@ -125,8 +126,8 @@ def test_an_extension_moves_both_decision_deadlines(submitted_friday, clerk, rev
             application_id=submitted_friday.pk, actor=reviewer, reason="复杂", approved_by="局长"
         )
     application = Application.objects.get()
-    assert local_day(application.due_at) == date(2026, 12, 17)
-    assert local_day(application.statutory_due_at) == date(2027, 1, 4)
+    assert local_day(application.promised_due_at) == date(2026, 12, 17)
+    assert local_day(application.statutory_due_at) == date(2027, 1, 5)  # 1 January 2027 is a statutory holiday
 
 
 def test_a_decision_stops_the_clock(submitted_friday, clerk, reviewer):
@@ -135,14 +136,14 @@ def test_a_decision_stops_the_clock(submitted_friday, clerk, reviewer):
         services.application_claim(application_id=submitted_friday.pk, actor=reviewer)
         services.application_approve(application_id=submitted_friday.pk, actor=reviewer)
     with at("2027-03-01"):
-        result = sla.sla_sweep()
-    assert (result.overdue, result.warning) == (0, 0)
+        result = sweep.run()
+    assert (result.of("applications").overdue, result.of("applications").warning) == (0, 0)
 
 
 def test_the_sweep_cost_does_not_grow_with_unchanged_applications(permit_item, citizen, clerk):
     def sweep_queries():
         with at("2026-11-30"), CaptureQueriesContext(connection) as context:
-            sla.sla_sweep()
+            sweep.run()
         return len(context.captured_queries)
 
     with at("2026-11-27"):
@@ -160,34 +161,34 @@ def test_a_sweep_that_dies_half_way_loses_nothing(permit_item, citizen, clerk, r
         apps = [factories.submitted(permit_item, citizen) for _ in range(3)]
         for application in apps:
             services.application_accept(application_id=application.pk, actor=clerk)
-    real_alert = sla._alert
+    real_alert = sweep.alert
     calls = {"n": 0}
 
-    def dying_alert(application, level):
+    def dying_alert(clock, application, level):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("worker killed")
-        return real_alert(application, level)
+        return real_alert(clock, application, level)
 
-    with at("2026-12-04"), mock.patch.object(sla, "_alert", dying_alert), pytest.raises(RuntimeError):
-        sla.sla_sweep()
+    with at("2026-12-04"), mock.patch.object(sweep, "alert", dying_alert), pytest.raises(RuntimeError):
+        sweep.run()
     with at("2026-12-04"):
-        sla.sla_sweep()
-    assert SlaAlert.objects.filter(level="overdue").count() == 3
-    assert Application.objects.filter(sla_level="overdue").count() == 3
+        sweep.run()
+    assert ClockAlert.objects.filter(clock="applications", level="overdue").count() == 3
+    assert Application.objects.filter(due_level="overdue").count() == 3
 
 
 def test_the_command_runs_the_sweep(submitted_friday, capsys):
     with at("2026-12-07"):
         call_command("sla_sweep")
-    assert "1 accepted automatically" in capsys.readouterr().out
+    assert "applications: 1 handled" in capsys.readouterr().out
     assert Application.objects.get().state == State.ACCEPTED
 
 
 def test_a_missing_calendar_year_alerts_supervisors_and_administrators_once_a_day(supervisor, administrator, clerk):
     with at("2026-11-27"):
-        missing = sla.calendar_coverage_check(days=60)
-        sla.calendar_coverage_check(days=60)
+        missing = coverage.calendar_coverage_check(days=60)
+        coverage.calendar_coverage_check(days=60)
     assert missing[0] == date(2027, 1, 1)
     for user, expected in ((supervisor, 1), (administrator, 1), (clerk, 0)):
         assert Notification.objects.filter(user=user, kind="calendar_incomplete").count() == expected
@@ -195,7 +196,7 @@ def test_a_missing_calendar_year_alerts_supervisors_and_administrators_once_a_da
 
 def test_the_calendar_check_is_quiet_when_covered(supervisor):
     with at("2026-06-01"):
-        assert sla.calendar_coverage_check(days=60) == []
+        assert coverage.calendar_coverage_check(days=60) == []
     assert not Notification.objects.exists()
 
 
@@ -217,7 +218,7 @@ def test_the_supervision_dashboard_counts_per_department_and_lists_the_late(
     with at("2026-11-28"):
         factories.submitted(permit_item, citizen)  # still in intake, on time
     with at("2026-12-08"):
-        sla.sla_sweep()
+        sweep.run()
         client.force_login(supervisor)
         response = client.get(reverse("admin:approvals_application_supervision"))
     assert response.status_code == 200
@@ -254,7 +255,7 @@ def test_the_reviewers_queue_puts_the_nearest_deadline_first_with_its_colour(
         for application in (far, near):
             services.application_accept(application_id=application.pk, actor=clerk)
     with at("2026-12-03"):
-        sla.sla_sweep()
+        sweep.run()
         client.force_login(reviewer)
         response = client.get(reverse("admin:approvals_application_changelist"))
     assert list(response.context["cl"].result_list) == [near, far]
@@ -282,29 +283,31 @@ def test_done_when_national_day_promise_yellow_on_the_9th_red_on_the_11th_one_al
     with at("2026-09-30"):
         services.application_accept(application_id=application.pk, actor=clerk)
     application.refresh_from_db()
-    assert application.due_at == deadlines.end_of_day(date(2026, 10, 10))  # the make-up Saturday
+    assert application.promised_due_at == deadlines.end_of_day(date(2026, 10, 10))  # the make-up Saturday
     with at("2026-10-08"):
-        sla.sla_sweep()
-    assert Application.objects.get().sla_level == "normal"
+        sweep.run()
+    assert Application.objects.get().due_level == "normal"
     with at("2026-10-09"):
         for _ in range(10):
-            sla.sla_sweep()
-    assert Application.objects.get().sla_level == "warning"
+            sweep.run()
+    assert Application.objects.get().due_level == "warning"
     with at("2026-10-10", 23):
-        sla.sla_sweep()
-    assert Application.objects.get().sla_level == "warning"  # the last day is still in time
+        sweep.run()
+    assert Application.objects.get().due_level == "warning"  # the last day is still in time
     with at("2026-10-11"):
         for _ in range(10):
-            sla.sla_sweep()
-    assert Application.objects.get().sla_level == "overdue"
-    assert list(SlaAlert.objects.order_by("created_at").values_list("level", flat=True)) == ["warning", "overdue"]
+            sweep.run()
+    assert Application.objects.get().due_level == "overdue"
+    assert list(
+        ClockAlert.objects.filter(clock="applications").order_by("created_at").values_list("level", flat=True)
+    ) == ["warning", "overdue"]
 
 
 def test_a_late_acceptance_by_a_clerk_counts_from_the_day_received(submitted_friday, clerk):
     with at("2026-12-07"):
         application = services.application_accept(application_id=submitted_friday.pk, actor=clerk)
     assert application.accepted_at == application.submitted_at and application.auto_accepted
-    assert local_day(application.due_at) == date(2026, 12, 2)
+    assert local_day(application.promised_due_at) == date(2026, 12, 2)
 
 
 def test_after_the_intake_deadline_reject_and_correction_are_refused(submitted_friday, clerk):

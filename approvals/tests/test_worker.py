@@ -36,8 +36,7 @@ def test_a_worker_process_approves_a_batch_exactly_once(real_worker, permit_item
 def test_a_redelivered_sweep_task_alerts_once(real_worker, permit_item, citizen, clerk, reviewer, supervisor):
     import time_machine
 
-    from approvals.models import SlaAlert
-    from portal.models import Notification
+    from portal.models import ClockAlert, Notification
 
     with time_machine.travel("2026-01-05 10:00 +0800", tick=False):
         application = factories.submitted(permit_item, citizen)
@@ -56,7 +55,7 @@ def test_a_redelivered_sweep_task_alerts_once(real_worker, permit_item, citizen,
             break
         time.sleep(0.3)
     assert sentinel.status == BatchJob.Status.DONE
-    assert SlaAlert.objects.filter(application=application, level="overdue").count() == 1
+    assert ClockAlert.objects.filter(clock="applications", object_id=application.pk, level="overdue").count() == 1
     assert Notification.objects.filter(user=supervisor, kind="sla_overdue").count() == 1
     application.refresh_from_db()
-    assert application.sla_level == "overdue"
+    assert application.due_level == "overdue"

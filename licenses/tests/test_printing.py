@@ -209,30 +209,32 @@ def test_the_operator_uploads_waybills_in_the_admin(client, jobs, print_operator
     assert response.context["result"] == (1, [])
 
 
-def test_the_sla_sweep_warns_and_alerts_on_print_deadlines_once(jobs, print_operator, supervisor):
+def test_the_one_clock_sweep_warns_and_alerts_on_print_deadlines_once(jobs, print_operator, supervisor):
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
     import time_machine
 
-    from approvals import sla
-    from licenses.models import PrintJobAlert
-    from portal.models import Notification
+    from portal.clock import sweep
+    from portal.models import ClockAlert, Notification
 
     job = PrintJob.objects.get(pk=jobs[0].pk)
     due = job.due_at.astimezone(ZoneInfo("Asia/Shanghai"))
     with time_machine.travel(due - timedelta(hours=20), tick=False):
-        sla.sla_sweep()
-        sla.sla_sweep()
+        sweep.run()
+        sweep.run()
     with time_machine.travel(due + timedelta(days=1), tick=False):
         for _ in range(3):
-            sla.sla_sweep()
-    assert sorted(PrintJobAlert.objects.filter(job=job).values_list("level", flat=True)) == ["overdue", "warning"]
+            sweep.run()
+    assert sorted(ClockAlert.objects.filter(clock="print_jobs", object_id=job.pk).values_list("level", flat=True)) == [
+        "overdue",
+        "warning",
+    ]
     # The four jobs of the fixture share the deadline: one warning and one overdue alert each, whatever the sweeps.
-    assert PrintJobAlert.objects.count() == 8
+    assert ClockAlert.objects.filter(clock="print_jobs").count() == 8
     assert Notification.objects.filter(user=print_operator, kind__startswith="print_").count() == 8
     assert Notification.objects.filter(user=supervisor, kind="print_overdue").count() == 4
-    assert PrintJob.objects.get(pk=job.pk).sla_level == "overdue"
+    assert PrintJob.objects.get(pk=job.pk).due_level == "overdue"
 
 
 def test_a_dispatched_job_is_not_alerted(jobs, print_operator):
@@ -240,14 +242,14 @@ def test_a_dispatched_job_is_not_alerted(jobs, print_operator):
 
     import time_machine
 
-    from approvals import sla
-    from licenses.models import PrintJobAlert
+    from portal.clock import sweep
+    from portal.models import ClockAlert
 
     _printed(jobs[:1], print_operator)
     printing.print_job_dispatch(job_id=jobs[0].pk, actor=print_operator, courier="EMS", waybill="EM1")
     with time_machine.travel(jobs[0].due_at + timedelta(days=2), tick=False):
-        sla.sla_sweep()
-    assert not PrintJobAlert.objects.filter(job_id=jobs[0].pk).exists()
+        sweep.run()
+    assert not ClockAlert.objects.filter(clock="print_jobs", object_id=jobs[0].pk).exists()
 
 
 def test_a_big_batch_encodes_qr_codes_in_another_process_and_falls_back_when_it_cannot(

@@ -1,4 +1,4 @@
-"""The legal clock: pure functions over the working-day calendar (portal/workdays.py).
+"""The legal clock's arithmetic: pure functions over the working-day calendar (calendar.py).
 
 Administrative Licensing Law: intake within 5 working days of receipt (Art. 32); a
 decision within the statutory limit of acceptance, extendable once (Art. 42); hearings,
@@ -14,16 +14,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from portal import workdays
+from . import calendar as calendars
+from .levels import Level
 
 INTAKE_WORKING_DAYS = 5
 CERTIFICATE_WORKING_DAYS = 10
 
-NORMAL, WARNING, OVERDUE = "normal", "warning", "overdue"
-
 
 def _calendar(calendar):
-    return calendar or workdays.get_calendar()
+    return calendar or calendars.get_calendar()
 
 
 def end_of_day(day: date) -> datetime:
@@ -76,9 +75,9 @@ def warning_threshold(today: date, warning_days: int, *, calendar=None) -> date:
 def level(deadline: date | None, today: date, *, warning_days: int, calendar=None) -> str:
     """Return normal, warning (at most `warning_days` working days left) or overdue (passed)."""
     if deadline is None:
-        return NORMAL
+        return Level.NORMAL
     if today > deadline:
-        return OVERDUE
+        return Level.OVERDUE
     if deadline <= warning_threshold(today, warning_days, calendar=calendar):
-        return WARNING
-    return NORMAL
+        return Level.WARNING
+    return Level.NORMAL

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from approvals import deadlines
+from portal.clock import deadlines
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ INTAKE = [
     ("2026-11-27", "2026-12-04", "Friday + 5 working days"),
     ("2026-09-29", "2026-10-12", "across National Day; Saturday 10 October is worked"),
     ("2026-02-12", "2026-02-26", "across Spring Festival; Saturday 14 February is worked"),
-    ("2026-12-28", "2027-01-04", "into 2027, Monday to Friday until the schedule is published"),
+    ("2026-12-28", "2027-01-05", "into 2027: Monday to Friday less New Year's Day until the schedule is published"),
 ]
 
 

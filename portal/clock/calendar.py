@@ -6,9 +6,12 @@ whatever the published calendar says, not ``weekday() < 5``. The arithmetic live
 the module-level functions use the calendar stored in ``CalendarDay`` rows.
 
 A date the calendar does not cover (next year, before the State Council publishes its
-schedule) counts Monday to Friday as working days, and the gap is reported: a log
-warning once per year and process, and ``WorkCalendar.missing_dates`` for the checks
-that alert supervisors.
+schedule) counts Monday to Friday as working days, except the statutory holidays that the
+``holidays`` package already knows for that year (New Year, Spring Festival, Qingming,
+Labour Day, Dragon Boat, Mid-Autumn, National Day); only the make-up working days are
+then unknown. The gap is reported: a log warning once per year and process, and
+``WorkCalendar.missing_dates`` for the check that alerts supervisors until the official
+schedule is entered.
 """
 
 from __future__ import annotations
@@ -16,8 +19,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
+from functools import cache
+
+import holidays
+from django.core.cache import cache as django_cache
+
+from portal.models import CalendarDay
 
 logger = logging.getLogger(__name__)
 
@@ -27,11 +36,20 @@ RELOAD_SECONDS = 300
 _VERSION_CACHE_KEY = "portal:workdays:version"
 
 
-class WorkCalendar:
-    """Working days from explicit calendar data, Monday-Friday where data is missing."""
+@cache
+def statutory_holidays(year: int) -> frozenset[date]:
+    """Return the days off China's statutory holidays give in a year, as the holidays package knows them."""
+    return frozenset(holidays.country_holidays("CN", years=year))
 
-    def __init__(self, days: Mapping[date, bool]):
+
+class WorkCalendar:
+    """Working days from explicit calendar data; where data is missing, Monday-Friday less statutory holidays."""
+
+    def __init__(
+        self, days: Mapping[date, bool], *, holidays_of: Callable[[int], frozenset[date]] = statutory_holidays
+    ):
         self._days = dict(days)
+        self._holidays_of = holidays_of
         self._warned_years: set[int] = set()
 
     def covers(self, day: date) -> bool:
@@ -52,11 +70,11 @@ class WorkCalendar:
             self._warned_years.add(day.year)
             logger.warning(
                 "Working-day calendar incomplete: no data for %s (year %s); counting Monday to Friday "
-                "as working days until the official schedule is entered.",
+                "less the statutory holidays as working days until the official schedule is entered.",
                 day.isoformat(),
                 day.year,
             )
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in self._holidays_of(day.year)
 
     def add_working_days(self, start: date, n: int) -> date:
         """Return the n-th working day after start (start itself is not counted)."""
@@ -82,9 +100,7 @@ _loaded: dict = {"calendar": None, "version": None, "at": 0.0}
 
 
 def _current_version():
-    from django.core.cache import cache
-
-    return cache.get(_VERSION_CACHE_KEY)
+    return django_cache.get(_VERSION_CACHE_KEY)
 
 
 def get_calendar() -> WorkCalendar:
@@ -94,8 +110,6 @@ def get_calendar() -> WorkCalendar:
         fresh = time.monotonic() - _loaded["at"] < RELOAD_SECONDS
         if _loaded["calendar"] is not None and fresh and _loaded["version"] == version:
             return _loaded["calendar"]
-    from .models import CalendarDay
-
     calendar = WorkCalendar(dict(CalendarDay.objects.values_list("date", "is_workday")))
     with _lock:
         _loaded.update(calendar=calendar, version=version, at=time.monotonic())
@@ -104,9 +118,7 @@ def get_calendar() -> WorkCalendar:
 
 def invalidate() -> None:
     """Make every process read the calendar again (called when a CalendarDay changes)."""
-    from django.core.cache import cache
-
-    cache.set(_VERSION_CACHE_KEY, time.time_ns(), timeout=None)
+    django_cache.set(_VERSION_CACHE_KEY, time.time_ns(), timeout=None)
     with _lock:
         _loaded.update(calendar=None, version=None, at=0.0)
 

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from portal import workdays
+from portal.clock import calendar as workdays
+from portal.clock.calendar import WorkCalendar
 from portal.models import CalendarDay
 
 D = date.fromisoformat
@@ -23,8 +24,10 @@ ADD_CASES = [
     ("2026-02-27", 1, "2026-02-28", "Saturday 28 February 2026 is a make-up working day"),
     ("2025-12-31", 1, "2026-01-04", "year boundary: New Year 1-3 January, Sunday 4 January worked"),
     ("2026-11-27", 5, "2026-12-04", "an ordinary week skips the weekend"),
-    ("2026-12-31", 1, "2027-01-01", "missing year 2027: Monday to Friday count as working days"),
-    ("2026-12-31", 2, "2027-01-04", "missing year 2027: the weekend does not count"),
+    ("2026-12-31", 1, "2027-01-04", "missing year 2027: New Year's Day is a statutory holiday, then the weekend"),
+    ("2027-01-04", 4, "2027-01-08", "missing year 2027: an ordinary week counts Monday to Friday"),
+    ("2027-02-04", 1, "2027-02-11", "missing year 2027: Spring Festival 5-10 February from the holidays package"),
+    ("2027-09-30", 1, "2027-10-06", "missing year 2027: National Day 1-5 October from the holidays package"),
 ]
 
 BETWEEN_CASES = [
@@ -33,7 +36,7 @@ BETWEEN_CASES = [
     ("2026-10-08", "2026-10-08", 0, "the same day"),
     ("2026-10-10", "2026-09-30", -3, "reversed dates give a negative count"),
     ("2025-12-31", "2026-01-05", 2, "across the year boundary: 4 and 5 January"),
-    ("2026-12-31", "2027-01-08", 6, "missing year: Monday to Friday"),
+    ("2026-12-31", "2027-01-08", 5, "missing year: Monday to Friday, less New Year's Day"),
 ]
 
 
@@ -51,14 +54,14 @@ def test_it_counts_working_days_between(start, end, expected, why):
 
 @pytest.mark.django_db
 def test_it_warns_that_the_calendar_is_incomplete_for_a_missing_year(caplog):
-    with caplog.at_level(logging.WARNING, logger="portal.workdays"):
+    with caplog.at_level(logging.WARNING, logger="portal.clock.calendar"):
         workdays.add_working_days(D("2026-12-30"), 3)
     assert any("2027" in record.getMessage() and "incomplete" in record.getMessage() for record in caplog.records)
 
 
 @pytest.mark.django_db
 def test_it_does_not_warn_within_covered_years(caplog):
-    with caplog.at_level(logging.WARNING, logger="portal.workdays"):
+    with caplog.at_level(logging.WARNING, logger="portal.clock.calendar"):
         workdays.add_working_days(D("2026-09-30"), 5)
     assert not caplog.records
 
@@ -101,3 +104,16 @@ def test_the_pure_calendar_needs_no_database():
 def test_it_refuses_a_negative_number_of_days():
     with pytest.raises(ValueError):
         workdays.WorkCalendar({}).add_working_days(D("2030-01-01"), -1)
+
+
+def test_an_uncovered_year_counts_only_the_statutory_holidays_it_is_given():
+    no_holidays = WorkCalendar({}, holidays_of=lambda year: frozenset())
+    new_year = WorkCalendar({}, holidays_of=lambda year: frozenset({D("2030-01-01")}))
+    assert no_holidays.add_working_days(D("2029-12-31"), 1) == D("2030-01-01")
+    assert new_year.add_working_days(D("2029-12-31"), 1) == D("2030-01-02")
+
+
+@pytest.mark.django_db
+def test_an_uncovered_year_is_still_reported_missing_though_its_holidays_are_known():
+    assert workdays.is_workday(D("2027-10-01")) is False
+    assert D("2027-10-01") in workdays.missing_dates(D("2027-09-30"), D("2027-10-02"))
