@@ -1,41 +1,54 @@
-"""Load the demo certificate types (licenses/demo_types.py) for ``manage.py seed_demo``."""
+"""Load the demo certificate types (licenses/fixtures/demo_certificate_types.json) for ``manage.py seed_demo``."""
+
+import json
+from pathlib import Path
 
 from django.db import transaction
 
 from approvals.models import ServiceItem
 from portal.models import Department
 
-from .demo_types import COMMON_FIELDS, EXTRA_FIELDS, TYPES
 from .models import CertificateType, ItemCertificate
+
+TYPES_FILE = Path(__file__).with_name("fixtures") / "demo_certificate_types.json"
+
+
+def demo_certificate_types() -> dict:
+    """Return the data file: common and per-type printed fields, and the types themselves."""
+    return json.loads(TYPES_FILE.read_text(encoding="utf-8"))
 
 
 @transaction.atomic
 def load_demo_certificate_types(*, stdout=None) -> int:
     """Create or update the 72 types and link them to the items that produce them."""
+    data = demo_certificate_types()
+    types = data["types"]
     departments = {d.code: d for d in Department.objects.all()}
     counts: dict[str, int] = {}
-    for department_code, name, years, item_names in TYPES:
+    for entry in types:
+        department_code, name = entry["department"], entry["name"]
+        # Codes count the types per department in file order: add a type after its department's last one.
         counts[department_code] = counts.get(department_code, 0) + 1
         certificate_type, _ = CertificateType.objects.update_or_create(
             name=name,
             defaults={
                 "code": f"{department_code}-{counts[department_code]:02d}",
                 "department": departments[department_code],
-                "validity_years": years,
+                "validity_years": entry["validity_years"],
                 "number_prefix": f"{department_code.upper()}{counts[department_code]:02d}",
-                "printed_fields": COMMON_FIELDS + EXTRA_FIELDS.get(name, []),
+                "printed_fields": data["common_printed_fields"] + data["extra_printed_fields"].get(name, []),
             },
         )
-        for item in ServiceItem.objects.filter(name__in=item_names):
+        for item in ServiceItem.objects.filter(name__in=entry["items"]):
             ItemCertificate.objects.update_or_create(item=item, defaults={"certificate_type": certificate_type})
     linked = link_materials_to_certificates()
     demo_business_licence()
     if stdout is not None:
         stdout.write(
-            f"Certificates: {len(TYPES)} certificate types in {len(set(counts))} departments; "
+            f"Certificates: {len(types)} certificate types in {len(set(counts))} departments; "
             f"{linked} materials provided by certificates."
         )
-    return len(TYPES)
+    return len(types)
 
 
 # Materials that the city's own certificates stand in for (证照免提交): material name → type name.

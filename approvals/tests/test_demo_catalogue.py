@@ -1,11 +1,15 @@
 """The demo catalogue that seed_demo loads: size, depth mix, the construction chain."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
+from approvals.demo import demo_items
 from approvals.models import ServiceItem, ServiceMaterial
+from approvals.schema import validate_schema
+from portal.management.commands.seed_demo import DEPARTMENTS, DISTRICTS
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +61,18 @@ def test_a_second_run_changes_no_counts(seeded):
     before = ServiceItem.objects.count(), ServiceMaterial.objects.count()
     call_command("seed_demo", stdout=io.StringIO())
     assert (ServiceItem.objects.count(), ServiceMaterial.objects.count()) == before
+
+
+def test_the_data_file_passes_the_catalogues_own_rules():
+    items = demo_items()
+    assert len({item["code"] for item in items}) == len(items)
+    departments, districts = {d[0] for d in DEPARTMENTS}, {d[0] for d in DISTRICTS}
+    for item in items:
+        validate_schema(item["fields"])
+        assert 1 <= item["promised_days"] <= item["statutory_days"], item["code"]
+        assert item["depth"] in (1, 2, 3, 4), item["code"]
+        assert not item["offline_reason"] or item["depth"] <= 2, item["code"]
+        assert item["department"] in departments and item["district"] in districts | {None}, item["code"]
+        assert Decimal(item["fee"]) >= 0, item["code"]
+        names = [material["name"] for material in item["materials"]]
+        assert len(set(names)) == len(names), item["code"]
