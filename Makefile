@@ -7,9 +7,9 @@ PY := $(BIN)/python
 .PHONY: help install run test lint format check messages clean bench bench-sla bench-print
 
 help:
-	@echo "make run    install, migrate, load demo data, start web + Celery worker + beat"
+	@echo "make run    install, migrate, load demo data, start web, the Celery workers and beat"
 	@echo "make test   run the test suite (SQLite and the embedded broker unless DATABASE_URL etc. are set)"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   ruff check, format check and the import contracts (lint-imports)"
 	@echo "make messages   update and compile the translations"
 
 $(BIN)/.installed: requirements.txt
@@ -31,6 +31,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

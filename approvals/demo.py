@@ -1,4 +1,4 @@
-"""Load the demo catalogue (approvals/fixtures/demo_catalogue.json) for ``manage.py seed_demo``.
+"""Load the demo catalogue (approvals/demo_data/demo_catalogue.json) for ``manage.py seed_demo``.
 
 The file is plain data, one object per service item with its materials and extra fields, so
 it can be reviewed and edited without reading code. Its construction chain (enterprise
@@ -19,7 +19,7 @@ from .models import ServiceItem, ServiceMaterial
 
 HALL = "市民中心政务服务大厅"
 HOURS = "工作日 9:00–12:00，13:30–17:00（法定节假日除外）"
-CATALOGUE = Path(__file__).with_name("fixtures") / "demo_catalogue.json"
+CATALOGUE = Path(__file__).with_name("demo_data") / "demo_catalogue.json"
 
 
 def demo_items() -> list[dict]:

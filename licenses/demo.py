@@ -1,4 +1,4 @@
-"""Load the demo certificate types (licenses/fixtures/demo_certificate_types.json) for ``manage.py seed_demo``."""
+"""Load the demo certificate types (licenses/demo_data/demo_certificate_types.json) for ``manage.py seed_demo``."""
 
 import json
 from pathlib import Path
@@ -10,7 +10,7 @@ from portal.models import Department
 
 from .models import CertificateType, ItemCertificate
 
-TYPES_FILE = Path(__file__).with_name("fixtures") / "demo_certificate_types.json"
+TYPES_FILE = Path(__file__).with_name("demo_data") / "demo_certificate_types.json"
 
 
 def demo_certificate_types() -> dict:
