@@ -1,0 +1,33 @@
+"""The models of approvals, one file per family, re-exported here for migrations and imports elsewhere."""
+
+from .applications import (
+    REMEDY_TEXT,
+    Application,
+    MaterialFile,
+    ReferenceSequence,
+    State,
+    TransitionRole,
+    material_upload_to,
+    remedy_text,
+)
+from .batch import BatchJob, BatchJobItem
+from .catalogue import ServiceItem, ServiceMaterial
+from .corrections import ClockPause, CorrectionItem, CorrectionNotice
+
+__all__ = [
+    "REMEDY_TEXT",
+    "Application",
+    "BatchJob",
+    "BatchJobItem",
+    "ClockPause",
+    "CorrectionItem",
+    "CorrectionNotice",
+    "MaterialFile",
+    "ReferenceSequence",
+    "ServiceItem",
+    "ServiceMaterial",
+    "State",
+    "TransitionRole",
+    "material_upload_to",
+    "remedy_text",
+]
