@@ -192,38 +192,6 @@ def applications_for_staff(user: User) -> QuerySet[Application]:
 
 
 # Actions staff take in the admin: name -> (transition method, needs a form)
-STAFF_ACTIONS = {
-    "accept": ("accept", False),
-    "request_correction": ("request_correction", True),
-    "reject": ("reject", True),
-    "claim": ("claim", False),
-    "suspend": ("suspend", True),
-    "resume": ("resume", False),
-    "extend": ("extend", True),
-    "approve": ("approve", False),
-    "deny": ("deny", True),
-}
-
-
-def staff_actions_for(application: Application, user: User) -> list[str]:
-    """Return the admin actions open to this user on this application now."""
-    from django_fsm import has_transition_perm
-
-    actions = []
-    for name, (method, _needs_form) in STAFF_ACTIONS.items():
-        if not has_transition_perm(getattr(application, method), user):
-            continue
-        if name == "request_correction":
-            rounds = application.correction_notices.count()
-            needed = "approvals.approve_second_correction" if rounds else "approvals.intake_application"
-            if not user.has_perm(needed):
-                continue
-        if name == "extend" and not application.item.extension_days:
-            continue
-        actions.append(name)
-    return actions
-
-
 def working_days_waited(application: Application) -> int | None:
     """Return the working days since submission (the day itself not counted)."""
     if not application.submitted_at:
