@@ -11,7 +11,6 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals import deadlines
 from approvals.models import Application
 from portal import masking
 from portal.errors import ActionRefused
@@ -25,6 +24,7 @@ from .models import (
     PrintJob,
     VerificationLog,
 )
+from .printing import print_job_create
 
 
 def _next_number(certificate_type: CertificateType, year: int) -> tuple[int, str]:
@@ -104,11 +104,7 @@ def certificate_issue_for(application: Application) -> Certificate | None:
             valid_until=_valid_until(certificate_type, today),
             source_application=application,
         )
-        PrintJob.objects.create(
-            certificate=certificate,
-            due_at=deadlines.end_of_day(deadlines.certificate_deadline(today)),
-            delivery_method=application.delivery_method or "courier",
-        )
+        print_job_create(certificate=certificate, delivery_method=application.delivery_method)
     return certificate
 
 
@@ -201,11 +197,7 @@ def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | Non
     old._change_reason = reason
     old.save()
     previous = PrintJob.objects.filter(certificate=old).first()
-    PrintJob.objects.create(
-        certificate=new,
-        due_at=deadlines.end_of_day(deadlines.certificate_deadline(today)),
-        delivery_method=previous.delivery_method if previous else "courier",
-    )
+    print_job_create(certificate=new, delivery_method=previous.delivery_method if previous else "")
     return new
 
 
