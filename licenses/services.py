@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from approvals.models import Application
@@ -112,8 +113,6 @@ def verification_record(*, certificate: Certificate | None, address: str) -> Non
     """Log one public verification with a keyed hash of the address (the address itself is not kept)."""
     import hashlib
     import hmac
-
-    from django.conf import settings
 
     digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
     VerificationLog.objects.create(certificate=certificate, found=certificate is not None, address_hash=digest)
@@ -225,29 +224,46 @@ def certificate_renew(*, certificate_id: int, actor, reason: str = "") -> Certif
         return _new_version(old, actor=actor, reason=reason.strip() or _("Renewed"), renew=True)
 
 
+def certificate_expire(*, certificate_id: int, today: date) -> bool:
+    """Mark a certificate expired if it is still valid and its validity ended before `today`; return whether it was.
+
+    The one way a certificate expires: the row is locked and checked again, and saved (not
+    updated in bulk) so its history keeps the change with its reason. A second or concurrent
+    run finds it expired already, changes nothing and writes no second history row.
+    """
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
+        if (
+            certificate is None
+            or certificate.status != Certificate.Status.VALID
+            or certificate.valid_until is None
+            or certificate.valid_until >= today
+        ):
+            return False
+        with translation.override(settings.LANGUAGE_CODE):  # kept in the history, in the official language
+            reason = str(_("Validity ended"))
+        certificate.status = Certificate.Status.EXPIRED
+        certificate.status_reason = reason
+        certificate._change_reason = reason
+        certificate.save()
+    return True
+
+
 def certificates_expire_and_remind(*, today: date | None = None, remind_days: int = 30) -> tuple[int, int]:
     """Mark certificates past their validity as expired; remind holders once, `remind_days` ahead.
 
-    Returns (expired, reminded). Safe to run twice: the status filter and the unique
-    ExpiryNotice make every change and every reminder happen once.
+    Returns (expired, reminded). Safe to run twice: certificate_expire re-checks each
+    certificate under its row lock, and the unique ExpiryNotice makes every reminder happen once.
     """
     from datetime import timedelta
 
-    from django.conf import settings
     from django.db import IntegrityError
-    from django.utils import translation
 
     from portal.services import notification_send
 
     today = today or timezone.localdate()
-    expired = 0
-    for certificate in Certificate.objects.filter(status=Certificate.Status.VALID, valid_until__lt=today):
-        with transaction.atomic():
-            changed = Certificate.objects.filter(pk=certificate.pk, status=Certificate.Status.VALID)
-            with translation.override(settings.LANGUAGE_CODE):  # kept in the history, in the official language
-                reason = str(_("Validity ended"))
-            if changed.update(status=Certificate.Status.EXPIRED, status_reason=reason):
-                expired += 1
+    past = Certificate.objects.filter(status=Certificate.Status.VALID, valid_until__lt=today)
+    expired = sum(certificate_expire(certificate_id=pk, today=today) for pk in list(past.values_list("pk", flat=True)))
     reminded = 0
     due = Certificate.objects.filter(
         status=Certificate.Status.VALID,

@@ -274,3 +274,56 @@ def test_a_certificate_issued_on_29_february_ends_on_28_february(certificate):
     certificate.certificate_type.validity_years = 1
     assert _valid_until(certificate.certificate_type, date(2024, 2, 29)) == date(2025, 2, 28)
     assert _valid_until(certificate.certificate_type, date(2024, 3, 1)) == date(2025, 2, 28)
+
+
+def test_the_daily_task_writes_the_expiry_into_the_history_once(certificate):
+    from datetime import date, timedelta
+
+    from licenses.tasks import certificates_daily
+
+    Certificate.objects.filter(pk=certificate.pk).update(valid_until=date.today() - timedelta(days=1))
+    before = certificate.history.count()
+    certificates_daily.delay()
+    certificates_daily.delay()
+    expired = certificate.history.filter(status=Certificate.Status.EXPIRED)
+    assert expired.count() == 1 and certificate.history.count() == before + 1
+    assert expired.get().history_change_reason == "有效期届满"
+    assert expired.get().status_reason == "有效期届满"
+
+
+@pytest.mark.parametrize(
+    "status, days_left",
+    [
+        (Certificate.Status.VALID, 0),  # the last valid day is today
+        (Certificate.Status.VALID, None),  # permanent
+        (Certificate.Status.SUSPENDED, -1),
+        (Certificate.Status.REVOKED, -1),
+        (Certificate.Status.EXPIRED, -1),
+    ],
+)
+def test_expiry_changes_only_a_valid_certificate_past_its_validity(certificate, status, days_left):
+    from datetime import date, timedelta
+
+    valid_until = None if days_left is None else date.today() + timedelta(days=days_left)
+    Certificate.objects.filter(pk=certificate.pk).update(status=status, valid_until=valid_until)
+    before = certificate.history.count()
+    assert services.certificate_expire(certificate_id=certificate.pk, today=date.today()) is False
+    assert Certificate.objects.get(pk=certificate.pk).status == status
+    assert certificate.history.count() == before
+
+
+def test_a_certificate_changed_after_the_sweep_listed_it_is_not_expired(certificate, reviewer, monkeypatch):
+    from datetime import date, timedelta
+
+    Certificate.objects.filter(pk=certificate.pk).update(valid_until=date.today() - timedelta(days=1))
+    real = services.certificate_expire
+
+    def revoked_meanwhile(**kwargs):
+        services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="撤销")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "certificate_expire", revoked_meanwhile)
+    assert services.certificates_expire_and_remind() == (0, 0)
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.REVOKED
+    assert not certificate.history.filter(status=Certificate.Status.EXPIRED).exists()
