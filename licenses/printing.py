@@ -156,6 +156,8 @@ def print_batch_run(*, batch_id: int) -> PrintBatch:
 
 def print_job_reprint(*, job_id: int, actor, reason: str) -> bytes:
     """Print one certificate again; the reason is required and logged. Returns its PDF."""
+    if not actor.has_perm("licenses.operate_printing"):
+        raise _refuse(_("Only the printing centre prints certificates."))
     if not reason.strip():
         raise _refuse(_("A reprint states its reason."))
     with transaction.atomic():

@@ -397,3 +397,10 @@ def test_issuance_corrections_and_renewals_queue_their_print_job_in_one_place(
         expected = deadlines.end_of_day(deadlines.certificate_deadline(timezone.localdate(certificate.issued_at)))
         assert PrintJob.objects.get(certificate=certificate).due_at == expected
     assert PrintJob.objects.get(certificate=renewed).delivery_method == "pickup"  # the holder's choice carries over
+
+
+def test_only_the_printing_centre_reprints(jobs, print_operator, reviewer):
+    _printed(jobs[:1], print_operator)
+    with pytest.raises(ActionRefused, match="只有制证中心可以打印证照"):
+        printing.print_job_reprint(job_id=jobs[0].pk, actor=reviewer, reason="卡纸损坏")
+    assert not StateLog.objects.filter(transition="reprint").exists()
