@@ -648,6 +648,39 @@ def batch_job_create(*, actor: User, application_ids: list[int]) -> BatchJob:
     )
 
 
+def batch_job_resume(*, job_id: int, actor: User) -> BatchJob:
+    """Queue an unfinished batch approval to run again from where it stopped (e.g. after its worker died).
+
+    Who may: a reviewer (the review permission) who started the batch or works in its
+    department, so a colleague can take over; a superuser, for operations, as the admin
+    allowed before. Supervisors see every batch but take no decisions, so they do not
+    resume one. The run still approves in the name of the reviewer who started it and
+    skips what this batch already handled, so resuming a batch that is in fact still
+    running approves nothing twice.
+    """
+    from . import tasks
+
+    with transaction.atomic():
+        job = BatchJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            raise AlreadyHandled(_("This batch no longer exists."))
+        allowed = actor.is_superuser or (
+            actor.has_perm("approvals.review_application")
+            and (actor.pk == job.created_by_id or actor.department_id == job.department_id)
+        )
+        if not allowed:
+            raise ActionRefused(_("Only reviewers of the department that started this batch can resume it."))
+        if job.status == BatchJob.Status.DONE:
+            raise AlreadyHandled(
+                _("This batch has already finished: %(done)d approved, %(skipped)d skipped.")
+                % {"done": job.done, "skipped": job.failed}
+            )
+        job.status = BatchJob.Status.PENDING
+        job.save(update_fields=["status"])
+        transaction.on_commit(lambda: tasks.batch_approve_run.delay(job.pk))
+    return job
+
+
 def _batch_approve_one(job: BatchJob, application_id: int) -> None:
     """Approve one application of a batch and record the outcome in the same transaction."""
     try:

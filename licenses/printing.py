@@ -21,9 +21,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.clock import deadlines
 from portal.errors import ActionRefused
 
-from .models import PrintBatch, PrintJob
+from .models import Certificate, PrintBatch, PrintJob
 from .pdf import certificate_pdf_bytes, qr_matrix, render_certificates, verify_url
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,20 @@ def _encoded(pool, urls):
         logger.warning("QR encoding pool unavailable; encoding in the printing process", exc_info=True)
     for url in urls[done:]:
         yield qr_matrix(url)
+
+
+def print_job_create(*, certificate: Certificate, delivery_method: str = "") -> PrintJob:
+    """Queue the print job of a newly issued certificate, due by the Art. 44 deadline of its day of issue.
+
+    The one place a print job is created: issuance, corrections and renewals all come here,
+    inside the transaction that issues the certificate.
+    """
+    issued_on = timezone.localdate(certificate.issued_at)
+    return PrintJob.objects.create(
+        certificate=certificate,
+        due_at=deadlines.end_of_day(deadlines.certificate_deadline(issued_on)),
+        delivery_method=delivery_method or "courier",
+    )
 
 
 def print_batch_create(*, actor, job_ids: list[int]) -> PrintBatch:
@@ -141,6 +156,8 @@ def print_batch_run(*, batch_id: int) -> PrintBatch:
 
 def print_job_reprint(*, job_id: int, actor, reason: str) -> bytes:
     """Print one certificate again; the reason is required and logged. Returns its PDF."""
+    if not actor.has_perm("licenses.operate_printing"):
+        raise _refuse(_("Only the printing centre prints certificates."))
     if not reason.strip():
         raise _refuse(_("A reprint states its reason."))
     with transaction.atomic():

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from approvals.models import Application
 from portal import masking
-from portal.clock import deadlines
 from portal.errors import ActionRefused
 
 from .models import (
@@ -25,6 +25,7 @@ from .models import (
     PrintJob,
     VerificationLog,
 )
+from .printing import print_job_create
 
 
 def _next_number(certificate_type: CertificateType, year: int) -> tuple[int, str]:
@@ -104,11 +105,7 @@ def certificate_issue_for(application: Application) -> Certificate | None:
             valid_until=_valid_until(certificate_type, today),
             source_application=application,
         )
-        PrintJob.objects.create(
-            certificate=certificate,
-            due_at=deadlines.end_of_day(deadlines.certificate_deadline(today)),
-            delivery_method=application.delivery_method or "courier",
-        )
+        print_job_create(certificate=certificate, delivery_method=application.delivery_method)
     return certificate
 
 
@@ -117,24 +114,48 @@ def verification_record(*, certificate: Certificate | None, address: str) -> Non
     import hashlib
     import hmac
 
-    from django.conf import settings
-
     digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
     VerificationLog.objects.create(certificate=certificate, found=certificate is not None, address_hash=digest)
 
 
+def _lock_for_change(*, certificate_id: int, actor, allowed_from: tuple[str, ...]) -> Certificate:
+    """Lock a certificate that `actor` may change and that is in one of the `allowed_from` states.
+
+    Only a holder of the manage permission (the reviewers) of the issuing department changes
+    a certificate, as the admin offers it today. Supervisors, administrators, clerks and the
+    printing centre look certificates up but do not change them; a superuser counts as a
+    member of their own department only. Checked here, not only in the admin's list, so
+    every caller (admin, view, task, command) is held to it.
+    """
+    if actor is None or not actor.has_perm("licenses.manage_certificate"):
+        raise ActionRefused(_("Only reviewers of the issuing department can change certificates."))
+    certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+    if actor.department_id != certificate.department_id:
+        raise ActionRefused(
+            _("This certificate was issued by %(department)s: only its reviewers can change it.")
+            % {"department": certificate.department.name}
+        )
+    if certificate.status not in allowed_from:
+        raise ActionRefused(
+            _("This certificate is %(status)s: that change is not possible.")
+            % {"status": certificate.get_status_display()}
+        )
+    return certificate
+
+
+def _record(certificate: Certificate, *, actor, reason: str) -> None:
+    """Save a change with its reason and its author in the certificate's history."""
+    certificate._change_reason = reason
+    certificate._history_user = actor  # also when no request is going on (a task, a command, a shell)
+    certificate.save()
+
+
 def _change_status(*, certificate_id: int, actor, status: str, reason: str, allowed_from: tuple[str, ...]):
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if certificate.status not in allowed_from:
-            raise ActionRefused(
-                _("This certificate is %(status)s: that change is not possible.")
-                % {"status": certificate.get_status_display()}
-            )
+        certificate = _lock_for_change(certificate_id=certificate_id, actor=actor, allowed_from=allowed_from)
         certificate.status = status
         certificate.status_reason = reason
-        certificate._change_reason = reason  # recorded in the history, with the user
-        certificate.save()
+        _record(certificate, actor=actor, reason=reason)
     return certificate
 
 
@@ -181,7 +202,7 @@ def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | Non
     data = [list(pair) for pair in old.data]
     if holder_name:
         data = [[label, holder_name if value == old.holder_name else value] for label, value in data]
-    new = Certificate.objects.create(
+    new = Certificate(
         number=number,
         certificate_type=old.certificate_type,
         year=today.year,
@@ -196,16 +217,12 @@ def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | Non
         valid_until=_valid_until(old.certificate_type, today) if renew else old.valid_until,
         replaces=old,
     )
+    _record(new, actor=actor, reason=reason)
     old.status = Certificate.Status.SUPERSEDED
     old.status_reason = reason
-    old._change_reason = reason
-    old.save()
+    _record(old, actor=actor, reason=reason)
     previous = PrintJob.objects.filter(certificate=old).first()
-    PrintJob.objects.create(
-        certificate=new,
-        due_at=deadlines.end_of_day(deadlines.certificate_deadline(today)),
-        delivery_method=previous.delivery_method if previous else "courier",
-    )
+    print_job_create(certificate=new, delivery_method=previous.delivery_method if previous else "")
     return new
 
 
@@ -214,48 +231,61 @@ def certificate_correct(*, certificate_id: int, actor, holder_name: str, reason:
     if not holder_name.strip() or not reason.strip():
         raise ActionRefused(_("A correction gives the corrected name and the reason."))
     with transaction.atomic():
-        old = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if old.status != Certificate.Status.VALID:
-            raise ActionRefused(
-                _("This certificate is %(status)s: that change is not possible.") % {"status": old.get_status_display()}
-            )
+        old = _lock_for_change(certificate_id=certificate_id, actor=actor, allowed_from=(Certificate.Status.VALID,))
         return _new_version(old, actor=actor, reason=reason.strip(), holder_name=holder_name.strip())
 
 
 def certificate_renew(*, certificate_id: int, actor, reason: str = "") -> Certificate:
     """Renew a valid or expired certificate for a new validity period."""
     with transaction.atomic():
-        old = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if old.status not in (Certificate.Status.VALID, Certificate.Status.EXPIRED):
-            raise ActionRefused(
-                _("This certificate is %(status)s: that change is not possible.") % {"status": old.get_status_display()}
-            )
+        old = _lock_for_change(
+            certificate_id=certificate_id,
+            actor=actor,
+            allowed_from=(Certificate.Status.VALID, Certificate.Status.EXPIRED),
+        )
         return _new_version(old, actor=actor, reason=reason.strip() or _("Renewed"), renew=True)
+
+
+def certificate_expire(*, certificate_id: int, today: date) -> bool:
+    """Mark a certificate expired if it is still valid and its validity ended before `today`; return whether it was.
+
+    The one way a certificate expires: the row is locked and checked again, and saved (not
+    updated in bulk) so its history keeps the change with its reason. A second or concurrent
+    run finds it expired already, changes nothing and writes no second history row.
+    """
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().filter(pk=certificate_id).first()
+        if (
+            certificate is None
+            or certificate.status != Certificate.Status.VALID
+            or certificate.valid_until is None
+            or certificate.valid_until >= today
+        ):
+            return False
+        with translation.override(settings.LANGUAGE_CODE):  # kept in the history, in the official language
+            reason = str(_("Validity ended"))
+        certificate.status = Certificate.Status.EXPIRED
+        certificate.status_reason = reason
+        certificate._change_reason = reason
+        certificate.save()
+    return True
 
 
 def certificates_expire_and_remind(*, today: date | None = None, remind_days: int = 30) -> tuple[int, int]:
     """Mark certificates past their validity as expired; remind holders once, `remind_days` ahead.
 
-    Returns (expired, reminded). Safe to run twice: the status filter and the unique
-    ExpiryNotice make every change and every reminder happen once.
+    Returns (expired, reminded). Safe to run twice: certificate_expire re-checks each
+    certificate under its row lock, and the unique ExpiryNotice makes every reminder happen once.
     """
     from datetime import timedelta
 
-    from django.conf import settings
     from django.db import IntegrityError
-    from django.utils import translation
 
     from portal.services import notification_send
 
     today = today or timezone.localdate()
-    expired = 0
-    for certificate in Certificate.objects.filter(status=Certificate.Status.VALID, valid_until__lt=today):
-        with transaction.atomic():
-            changed = Certificate.objects.filter(pk=certificate.pk, status=Certificate.Status.VALID)
-            with translation.override(settings.LANGUAGE_CODE):  # kept in the history, in the official language
-                reason = str(_("Validity ended"))
-            if changed.update(status=Certificate.Status.EXPIRED, status_reason=reason):
-                expired += 1
+    past = Certificate.objects.filter(status=Certificate.Status.VALID, valid_until__lt=today)
+    expired = sum(certificate_expire(certificate_id=pk, today=today) for pk in list(past.values_list("pk", flat=True)))
     reminded = 0
     due = Certificate.objects.filter(
         status=Certificate.Status.VALID,
@@ -384,6 +414,8 @@ def certificates_search(*, user, query: str, purpose: str, limit: int = 50) -> l
     """Find certificates of every department by number, holder ID or name; log look-ups of other departments'."""
     from .models import CertificateAccess
 
+    if user is None or not user.has_perm("licenses.search_certificates"):
+        raise ActionRefused(_("You may not search the certificates of every department."))
     query, purpose = query.strip(), purpose.strip()
     if len(query) < 2:
         raise ActionRefused(_("Enter at least 2 characters of a number, ID number or name."))

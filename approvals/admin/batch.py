@@ -88,11 +88,17 @@ class BatchJobAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     @admin.action(description=_("Resume the selected unfinished batches"), permissions=["review"])
     def resume_jobs(self, request, queryset):
-        jobs = list(queryset.exclude(status=BatchJob.Status.DONE).values_list("pk", flat=True))
-        for pk in jobs:
-            BatchJob.objects.filter(pk=pk).update(status=BatchJob.Status.PENDING)
-            tasks.batch_approve_run.delay(pk)
-        self.message_user(request, _("%(n)d batches resumed.") % {"n": len(jobs)})
+        resumed, refused = 0, []
+        for pk in queryset.order_by("pk").values_list("pk", flat=True):
+            try:
+                services.batch_job_resume(job_id=pk, actor=request.user)
+                resumed += 1
+            except errors.ActionRefused as error:
+                refused.append(f"#{pk}: {error.message}")
+        if resumed or not refused:
+            self.message_user(request, _("%(n)d batches resumed.") % {"n": resumed}, messages.SUCCESS)
+        if refused:
+            self.message_user(request, "; ".join(refused[:20]), messages.WARNING)
 
     def has_review_permission(self, request):
         return request.user.has_perm("approvals.review_application")

@@ -393,3 +393,86 @@ def test_an_unexpected_error_in_a_batch_skips_that_application_and_finishes(perm
     job = services.batch_job_run(job_id=job.pk)
     assert (job.done, job.failed, job.status) == (2, 1, BatchJob.Status.DONE)
     assert "内部错误" in job.items.get(approved=False).message
+
+
+@pytest.fixture
+def stalled_job(permit_item, clerk, reviewer):
+    """A batch of three whose worker died after approving the first one."""
+    from approvals.services import _batch_approve_one
+
+    apps = _in_review_many(3, permit_item, clerk, reviewer)
+    job = services.batch_job_create(actor=reviewer, application_ids=[a.pk for a in apps])
+    _batch_approve_one(job, apps[0].pk)
+    BatchJob.objects.filter(pk=job.pk).update(status=BatchJob.Status.RUNNING)
+    return job
+
+
+def test_the_reviewer_who_started_a_batch_resumes_it_after_the_commit(
+    stalled_job, reviewer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        services.batch_job_resume(job_id=stalled_job.pk, actor=reviewer)
+    stalled_job.refresh_from_db()
+    assert stalled_job.status == BatchJob.Status.PENDING and len(queued) == 1  # nothing runs before the commit
+    queued[0]()
+    stalled_job.refresh_from_db()
+    assert (stalled_job.done, stalled_job.failed, stalled_job.status) == (3, 0, BatchJob.Status.DONE)
+    assert Application.objects.filter(state=State.APPROVED).count() == 3
+
+
+def test_a_colleague_of_the_same_department_resumes_a_batch(
+    stalled_job, construction_department, django_capture_on_commit_callbacks
+):
+    from portal import roles
+
+    colleague = portal_factories.staff("reviewer3", roles.REVIEWER, construction_department)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.batch_job_resume(job_id=stalled_job.pk, actor=colleague)
+    stalled_job.refresh_from_db()
+    assert (stalled_job.done, stalled_job.status) == (3, BatchJob.Status.DONE)
+
+
+@pytest.mark.parametrize(
+    "role", ["citizen", "clerk", "other_reviewer", "print_operator", "supervisor", "administrator"]
+)
+def test_nobody_else_resumes_a_batch(stalled_job, role, request, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as queued, pytest.raises(services.ActionRefused) as refused:
+        services.batch_job_resume(job_id=stalled_job.pk, actor=request.getfixturevalue(role))
+    assert refused.value.message == "只有该批次所属部门的审批人员可以继续执行该批次。"
+    stalled_job.refresh_from_db()
+    assert (stalled_job.status, stalled_job.done, queued) == (BatchJob.Status.RUNNING, 1, [])
+
+
+def test_a_finished_batch_is_not_resumed(stalled_job, reviewer, django_capture_on_commit_callbacks):
+    services.batch_job_run(job_id=stalled_job.pk)
+    with django_capture_on_commit_callbacks() as queued, pytest.raises(services.AlreadyHandled) as refused:
+        services.batch_job_resume(job_id=stalled_job.pk, actor=reviewer)
+    assert refused.value.message == "该批次已执行完毕：3 件已批准，0 件跳过。"
+    assert queued == []
+
+
+def test_the_admin_resumes_the_unfinished_batches_and_says_why_not_the_others(
+    client, stalled_job, permit_item, clerk, reviewer, django_capture_on_commit_callbacks
+):
+    finished = services.batch_job_run(
+        job_id=services.batch_job_create(actor=reviewer, application_ids=[stalled_job.application_ids[0]]).pk
+    )
+    client.force_login(reviewer)
+    url = reverse("admin:approvals_batchjob_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"action": "resume_jobs", "_selected_action": [stalled_job.pk, finished.pk]}, follow=True
+        )
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == ["已继续 1 个批次。", f"#{finished.pk}: 该批次已执行完毕：0 件已批准，1 件跳过。"]
+    stalled_job.refresh_from_db()
+    assert (stalled_job.done, stalled_job.status) == (3, BatchJob.Status.DONE)
+
+
+def test_the_supervisor_sees_batches_but_cannot_resume_them(client, stalled_job, supervisor):
+    client.force_login(supervisor)
+    url = reverse("admin:approvals_batchjob_changelist")
+    assert client.get(url).status_code == 200
+    client.post(url, {"action": "resume_jobs", "_selected_action": [stalled_job.pk]})
+    stalled_job.refresh_from_db()
+    assert stalled_job.status == BatchJob.Status.RUNNING

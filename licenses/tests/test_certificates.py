@@ -274,3 +274,146 @@ def test_a_certificate_issued_on_29_february_ends_on_28_february(certificate):
     certificate.certificate_type.validity_years = 1
     assert _valid_until(certificate.certificate_type, date(2024, 2, 29)) == date(2025, 2, 28)
     assert _valid_until(certificate.certificate_type, date(2024, 3, 1)) == date(2025, 2, 28)
+
+
+def test_the_daily_task_writes_the_expiry_into_the_history_once(certificate):
+    from datetime import date, timedelta
+
+    from licenses.tasks import certificates_daily
+
+    Certificate.objects.filter(pk=certificate.pk).update(valid_until=date.today() - timedelta(days=1))
+    before = certificate.history.count()
+    certificates_daily.delay()
+    certificates_daily.delay()
+    expired = certificate.history.filter(status=Certificate.Status.EXPIRED)
+    assert expired.count() == 1 and certificate.history.count() == before + 1
+    assert expired.get().history_change_reason == "有效期届满"
+    assert expired.get().status_reason == "有效期届满"
+
+
+@pytest.mark.parametrize(
+    "status, days_left",
+    [
+        (Certificate.Status.VALID, 0),  # the last valid day is today
+        (Certificate.Status.VALID, None),  # permanent
+        (Certificate.Status.SUSPENDED, -1),
+        (Certificate.Status.REVOKED, -1),
+        (Certificate.Status.EXPIRED, -1),
+    ],
+)
+def test_expiry_changes_only_a_valid_certificate_past_its_validity(certificate, status, days_left):
+    from datetime import date, timedelta
+
+    valid_until = None if days_left is None else date.today() + timedelta(days=days_left)
+    Certificate.objects.filter(pk=certificate.pk).update(status=status, valid_until=valid_until)
+    before = certificate.history.count()
+    assert services.certificate_expire(certificate_id=certificate.pk, today=date.today()) is False
+    assert Certificate.objects.get(pk=certificate.pk).status == status
+    assert certificate.history.count() == before
+
+
+def test_a_certificate_changed_after_the_sweep_listed_it_is_not_expired(certificate, reviewer, monkeypatch):
+    from datetime import date, timedelta
+
+    Certificate.objects.filter(pk=certificate.pk).update(valid_until=date.today() - timedelta(days=1))
+    real = services.certificate_expire
+
+    def revoked_meanwhile(**kwargs):
+        services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="撤销")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "certificate_expire", revoked_meanwhile)
+    assert services.certificates_expire_and_remind() == (0, 0)
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.REVOKED
+    assert not certificate.history.filter(status=Certificate.Status.EXPIRED).exists()
+
+
+REFUSED_ROLES = ["citizen", "clerk", "other_reviewer", "print_operator", "supervisor", "administrator"]
+
+
+def _snapshot(certificate):
+    row = Certificate.objects.get(pk=certificate.pk)
+    return row.status, row.status_reason, row.history.count(), Certificate.objects.count()
+
+
+@pytest.mark.parametrize("role", REFUSED_ROLES)
+def test_only_a_reviewer_of_the_issuing_department_revokes(certificate, role, request):
+    before = _snapshot(certificate)
+    with pytest.raises(errors.ActionRefused) as refused:
+        services.certificate_revoke(certificate_id=certificate.pk, actor=request.getfixturevalue(role), reason="违法")
+    assert refused.value.message in (
+        "只有发证部门的审批人员可以变更证照。",
+        "该证照由市住房和城乡建设局核发，只有该部门的审批人员可以变更。",
+    )
+    assert _snapshot(certificate) == before
+
+
+def test_another_departments_reviewer_is_told_whose_certificate_it_is(certificate, other_reviewer):
+    with pytest.raises(errors.ActionRefused, match="该证照由市住房和城乡建设局核发"):
+        services.certificate_revoke(certificate_id=certificate.pk, actor=other_reviewer, reason="违法")
+
+
+def test_the_reviewer_of_the_issuing_department_revokes_and_is_named_in_the_history(certificate, reviewer):
+    services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="违法")
+    latest = Certificate.objects.get(pk=certificate.pk).history.first()
+    assert (latest.status, latest.history_user, latest.history_change_reason) == ("revoked", reviewer, "违法")
+
+
+@pytest.mark.parametrize(
+    "action, kwargs",
+    [
+        ("certificate_suspend", {"reason": "暂扣"}),
+        ("certificate_reinstate", {"reason": "恢复"}),
+        ("certificate_correct", {"holder_name": "张爱莉", "reason": "错字"}),
+        ("certificate_renew", {}),
+    ],
+)
+@pytest.mark.parametrize("role", ["clerk", "other_reviewer", "print_operator", "supervisor"])
+def test_the_other_changes_refuse_whoever_may_not_make_them(certificate, action, kwargs, role, request):
+    from licenses.models import PrintJob
+
+    if action == "certificate_reinstate":
+        Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.SUSPENDED)
+    before = _snapshot(certificate), PrintJob.objects.count()
+    with pytest.raises(errors.ActionRefused):
+        getattr(services, action)(certificate_id=certificate.pk, actor=request.getfixturevalue(role), **kwargs)
+    assert (_snapshot(certificate), PrintJob.objects.count()) == before
+
+
+def test_the_reviewer_suspends_and_reinstates(certificate, reviewer):
+    services.certificate_suspend(certificate_id=certificate.pk, actor=reviewer, reason="暂扣")
+    assert Certificate.objects.get(pk=certificate.pk).status == Certificate.Status.SUSPENDED
+    services.certificate_reinstate(certificate_id=certificate.pk, actor=reviewer)
+    assert Certificate.objects.get(pk=certificate.pk).status == Certificate.Status.VALID
+    assert [row.history_user for row in certificate.history.all()[:2]] == [reviewer, reviewer]
+
+
+def test_a_reviewer_who_lost_the_role_can_no_longer_revoke(certificate, reviewer):
+    reviewer.groups.clear()
+    reviewer = type(reviewer).objects.get(pk=reviewer.pk)  # a fresh permission cache
+    with pytest.raises(errors.ActionRefused):
+        services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="违法")
+    assert Certificate.objects.get(pk=certificate.pk).status == Certificate.Status.VALID
+
+
+def test_the_admin_reports_a_refusal_per_certificate(client, certificate, reviewer):
+    services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="撤销")
+    client.force_login(reviewer)
+    url = reverse("admin:licenses_certificate_changelist")
+    response = client.post(
+        url,
+        {"action": "suspend", "_selected_action": [certificate.pk], "confirmed": "yes", "reason": "暂扣"},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert "已变更 0 个证照。" in content and f"{certificate.number}: 该证照当前为“已撤销”" in content
+
+
+@pytest.mark.parametrize("role", ["citizen", "print_operator"])
+def test_only_those_allowed_search_every_departments_certificates(certificate, role, request):
+    from licenses.models import CertificateAccess
+
+    with pytest.raises(errors.ActionRefused, match="您没有查询全市各部门证照的权限"):
+        services.certificates_search(user=request.getfixturevalue(role), query=certificate.number, purpose="核验")
+    assert not CertificateAccess.objects.exists()

@@ -351,3 +351,58 @@ def test_a_live_batch_keeps_its_claim(jobs, print_operator):
     )
     assert (batch.total, batch.status) == (0, PrintBatch.Status.FAILED)
     assert not batch.file and PrintJob.objects.get(pk=jobs[0].pk).state == "queued"
+
+
+@pytest.mark.parametrize("local_time", ["2026-03-05 23:30", "2026-03-06 00:30"])
+def test_a_print_job_is_due_by_the_art_44_deadline_of_the_local_day_of_issue(jobs, local_time, settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from portal.clock import deadlines
+    from licenses.models import Certificate
+
+    certificate = jobs[0].certificate
+    PrintJob.objects.filter(pk=jobs[0].pk).delete()
+    issued = datetime.fromisoformat(local_time).replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    Certificate.objects.filter(pk=certificate.pk).update(issued_at=issued)
+    certificate.refresh_from_db()
+    job = printing.print_job_create(certificate=certificate)
+    assert job.due_at == deadlines.end_of_day(deadlines.certificate_deadline(issued.date()))
+    assert (job.state, job.delivery_method) == ("queued", "courier")
+
+
+def test_issuance_corrections_and_renewals_queue_their_print_job_in_one_place(
+    construction_department, permit_item, citizen, clerk, reviewer, monkeypatch
+):
+    from django.utils import timezone
+
+    from portal.clock import deadlines
+    from licenses import services
+
+    created = []
+    real = services.print_job_create
+
+    def spy(**kwargs):
+        created.append(kwargs["certificate"].pk)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "print_job_create", spy)
+    factories.permit_type(construction_department, permit_item)
+    issued = factories.issued(permit_item, citizen, clerk, reviewer)
+    PrintJob.objects.filter(certificate=issued).update(delivery_method="pickup")
+    corrected = services.certificate_correct(
+        certificate_id=issued.pk, actor=reviewer, holder_name="张爱莉", reason="错字"
+    )
+    renewed = services.certificate_renew(certificate_id=corrected.pk, actor=reviewer)
+    assert created == [issued.pk, corrected.pk, renewed.pk]
+    for certificate in (issued, corrected, renewed):
+        expected = deadlines.end_of_day(deadlines.certificate_deadline(timezone.localdate(certificate.issued_at)))
+        assert PrintJob.objects.get(certificate=certificate).due_at == expected
+    assert PrintJob.objects.get(certificate=renewed).delivery_method == "pickup"  # the holder's choice carries over
+
+
+def test_only_the_printing_centre_reprints(jobs, print_operator, reviewer):
+    _printed(jobs[:1], print_operator)
+    with pytest.raises(ActionRefused, match="只有制证中心可以打印证照"):
+        printing.print_job_reprint(job_id=jobs[0].pk, actor=reviewer, reason="卡纸损坏")
+    assert not StateLog.objects.filter(transition="reprint").exists()
