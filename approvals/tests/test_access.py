@@ -32,25 +32,64 @@ def _urls(application):
     }
 
 
+# A complete, valid edit that would submit a draft, and a withdrawal reason: if any check let
+# them through, the snapshot below would change.
+HOSTILE_POST = {
+    "action": "submit",
+    "contact_name": "冒名者",
+    "contact_phone": "13900000000",
+    "f_parcel_no": "330102001001GB09999",
+    "f_floor_area": "99",
+    "delivery_method": "pickup",
+    "delivery_name": "冒名者",
+    "delivery_phone": "13900000000",
+    "delivery_address": "别处",
+    "reason": "不想办了",
+}
+
+
+def _snapshot(application):
+    """Return everything a request on the application could change: its row, its files, its log."""
+    from django_fsm_log.models import StateLog
+
+    row = Application.objects.filter(pk=application.pk).values().get()
+    return {
+        "state": row["state"],
+        "form_data": row["form_data"],
+        "contact": {name: row[name] for name in row if name.startswith(("contact_", "delivery_"))},
+        "withdrawn_at": row["withdrawn_at"],
+        "submitted_at": row["submitted_at"],
+        "row": row,
+        "files": list(
+            MaterialFile.objects.filter(application=application)
+            .order_by("pk")
+            .values_list("pk", "material_id", "file", "sha256", "size")
+        ),
+        "log": list(StateLog.objects.for_(application).order_by("pk").values_list("transition", "state")),
+    }
+
+
 @pytest.mark.parametrize(
     "name", ["detail", "edit", "edit-post", "withdraw", "withdraw-post", "download", "delete-file"]
 )
 def test_another_citizen_gets_404(client, alices, other_citizen, name):
+    before = _snapshot(alices)
+    assert len(before["files"]) == 2
     client.force_login(other_citizen)
     method, url = _urls(alices)[name]
-    data = {"action": "submit", "contact_name": "x"} if method == "post" else None
-    response = getattr(client, method)(url, data)
+    response = getattr(client, method)(url, HOSTILE_POST if method == "post" else None)
+    assert _snapshot(alices) == before
     assert response.status_code == 404
-    alices.refresh_from_db()
-    assert alices.state in (State.DRAFT, State.SUBMITTED)
-    assert MaterialFile.objects.filter(application=alices).count() == 2
 
 
 @pytest.mark.parametrize("actor", ["enterprise", "clerk", "reviewer", "supervisor"])
 def test_other_accounts_get_404_on_the_public_pages(client, alices, actor, request):
+    before = _snapshot(alices)
     client.force_login(request.getfixturevalue(actor))
     for method, url in _urls(alices).values():
-        assert getattr(client, method)(url).status_code == 404, url
+        response = getattr(client, method)(url, HOSTILE_POST if method == "post" else None)
+        assert _snapshot(alices) == before, url
+        assert response.status_code == 404, url
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, alices):

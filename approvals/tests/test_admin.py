@@ -167,7 +167,7 @@ def test_staff_open_materials_through_the_checked_view(client, reviewer, in_revi
 def test_the_print_operator_cannot_open_applications(client, print_operator, in_review):
     client.force_login(print_operator)
     assert client.get(reverse(LIST)).status_code == 403
-    assert client.get(reverse("admin:approvals_application_change", args=[in_review.pk])).status_code in (403, 404)
+    assert client.get(reverse("admin:approvals_application_change", args=[in_review.pk])).status_code == 403
 
 
 def test_the_log_shows_actors_and_roles_and_cannot_be_edited(client, supervisor, in_review, reviewer):

@@ -1,5 +1,6 @@
 """Applying online: draft, uploads checked by content, completeness, submission, references."""
 
+import io
 import re
 import threading
 import uuid
@@ -97,6 +98,31 @@ def test_submission_lists_everything_missing_at_once_and_keeps_the_draft(client,
     assert Application.objects.get().state == State.DRAFT
 
 
+def test_a_format_error_on_submit_still_lists_everything_missing(client, citizen, permit_item):
+    client.force_login(citizen)
+    data = {
+        "form_token": str(uuid.uuid4()),
+        "f_floor_area": "abc",
+        "contact_name": "张",
+        "contact_phone": "13812345678",
+        "action": "submit",
+    }
+    response = client.post(reverse("approvals:apply", args=[permit_item.code]), data)
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["f_floor_area"]
+    assert response.context["form"]["f_floor_area"].value() == "abc"  # what was typed is shown again
+    assert response.context["missing"] == [
+        "材料“材料1”：尚未上传文件。",
+        "材料“材料2”：尚未上传文件。",
+        "“宗地编号”：尚未填写。",
+        "“建筑面积（平方米）”：尚未填写。",
+        "收件人：快递寄送需要填写。",
+        "收件人电话：快递寄送需要填写。",
+        "收件地址：快递寄送需要填写。",
+    ]
+    assert Application.objects.get().state == State.DRAFT
+
+
 def test_a_form_with_errors_keeps_everything_typed_and_uploaded(client, citizen, permit_item):
     client.force_login(citizen)
     data = _form(permit_item, f_floor_area="一千二", contact_phone="12345")
@@ -164,6 +190,38 @@ def test_a_file_above_the_material_limit_is_refused_with_the_sizes(citizen, perm
     assert "1.0" in info.value.messages[0]
 
 
+def test_an_image_claiming_huge_dimensions_is_refused_not_a_500(citizen, permit_item):
+    import struct
+    import zlib
+
+    png = bytearray(factories.image_bytes("PNG"))
+    # Rewrite the IHDR chunk to claim 60000 x 60000 pixels (and fix its CRC): a tiny file.
+    png[16:24] = struct.pack(">II", 60000, 60000)
+    png[29:33] = struct.pack(">I", zlib.crc32(bytes(png[12:29])))
+    buffer = io.BytesIO(bytes(png))
+    draft = services.application_start(item=permit_item, applicant=citizen)
+    with pytest.raises(ValidationError) as info:
+        services.application_add_file(
+            application=draft,
+            material=permit_item.materials.first(),
+            uploaded=factories.upload("bomb.png", buffer.getvalue(), "image/png"),
+            actor=citizen,
+        )
+    assert "图片像素过大" in info.value.messages[0]
+    assert not draft.files.exists()
+
+
+def test_the_number_of_files_per_material_is_capped(citizen, permit_item, settings):
+    settings.UPLOAD_MAX_FILES_PER_MATERIAL = 2
+    draft = services.application_start(item=permit_item, applicant=citizen)
+    material = permit_item.materials.first()
+    for _ in range(2):
+        services.application_add_file(application=draft, material=material, uploaded=factories.upload(), actor=citizen)
+    with pytest.raises(ValidationError):
+        services.application_add_file(application=draft, material=material, uploaded=factories.upload(), actor=citizen)
+    assert draft.files.filter(material=material).count() == 2
+
+
 def test_jpeg_and_png_are_accepted_and_recorded_with_hash_and_size(citizen, permit_item):
     import hashlib
 
@@ -190,6 +248,15 @@ def test_a_double_click_on_the_first_save_makes_one_draft(client, citizen, permi
     assert Application.objects.count() == 1
 
 
+def test_another_accounts_form_token_starts_a_fresh_draft(citizen, other_citizen, permit_item):
+    token = uuid.uuid4()
+    first = services.application_start(item=permit_item, applicant=citizen, form_token=token)
+    second = services.application_start(item=permit_item, applicant=other_citizen, form_token=token)
+    assert second.pk != first.pk
+    assert second.applicant == other_citizen
+    assert Application.objects.get(pk=first.pk).applicant == citizen
+
+
 def test_a_second_submit_says_already_submitted(client, citizen, permit_item):
     client.force_login(citizen)
     draft = factories.complete_draft(permit_item, citizen)
@@ -204,6 +271,17 @@ def test_a_second_submit_says_already_submitted(client, citizen, permit_item):
     assert response.status_code == 200
     assert "不能再修改" in response.content.decode()
     assert Application.objects.get().state == State.SUBMITTED
+
+
+def test_a_draft_of_an_item_taken_offline_cannot_be_submitted(citizen, permit_item):
+    draft = factories.complete_draft(permit_item, citizen)
+    permit_item.offline_reason = "涉及国家秘密"
+    permit_item.online_depth = 1
+    permit_item.save()
+    with pytest.raises(errors.ActionRefused):
+        services.application_submit(application_id=draft.pk, actor=citizen)
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
 
 
 def test_the_reference_is_readable_and_sequential_per_item_and_day(citizen, other_citizen, permit_item):
@@ -236,6 +314,15 @@ def test_pickup_needs_no_address(citizen, permit_item):
         ),
     )
     assert services.application_missing(Application.objects.get()) == []
+
+
+def test_help_text_from_the_catalogue_is_escaped(client, citizen, construction_department):
+    fields = [{"key": "x", "label": "说明", "type": "text", "required": False, "help": "<script>alert(1)</script>"}]
+    item = factories.item(construction_department, fields=fields)
+    client.force_login(citizen)
+    content = client.get(reverse("approvals:apply", args=[item.code])).content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "&lt;script&gt;" in content
 
 
 def test_staff_cannot_apply_online(client, clerk, permit_item):

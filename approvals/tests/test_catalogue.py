@@ -65,6 +65,14 @@ def test_it_filters_by_department_district_kind_and_depth(client, construction_d
     assert _names(client.get(url, {"depth": "4"})) == ["甲"]
 
 
+def test_a_bad_filter_does_not_drop_the_search(client, construction_department):
+    factories.item(construction_department, name="甲事项")
+    factories.item(construction_department, name="乙事项")
+    response = client.get(reverse("approvals:catalogue"), {"q": "甲", "depth": "9"})
+    assert response.status_code == 200
+    assert _names(response) == ["甲事项"]
+
+
 def test_it_hides_inactive_items(client, construction_department):
     factories.item(construction_department, name="已取消事项", is_active=False)
     assert _names(client.get(reverse("approvals:catalogue"))) == []

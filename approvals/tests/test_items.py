@@ -1,8 +1,9 @@
-"""Validation of service items: time limits, depth and the extra-field schema."""
+"""Validation of service items and their materials: time limits, depth, the extra-field schema, sizes."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from approvals.models import ServiceItem, ServiceMaterial
 from approvals.schema import validate_schema
@@ -86,14 +87,10 @@ def test_it_lists_every_schema_problem_at_once():
     assert len(info.value.messages) == 3
 
 
-def test_an_item_with_a_bad_schema_cannot_be_saved_in_the_admin(administrator, construction_department, client):
-    from django.urls import reverse
-
-    client.force_login(administrator)
+def _admin_form(**fields):
+    """Return the POST data of the service item admin form, with no material rows."""
     data = {
-        "code": "ZJJ-XK-0200",
         "name": "测试事项",
-        "department": construction_department.pk,
         "kind": "permit",
         "is_active": "on",
         "statutory_days": 20,
@@ -101,10 +98,20 @@ def test_an_item_with_a_bad_schema_cannot_be_saved_in_the_admin(administrator, c
         "extension_days": 0,
         "fee": "0",
         "online_depth": 3,
-        "extra_fields": '[{"key": "Bad Key", "label": "面积", "type": "number"}]',
         "materials-TOTAL_FORMS": 0,
         "materials-INITIAL_FORMS": 0,
     }
+    data.update(fields)
+    return data
+
+
+def test_an_item_with_a_bad_schema_cannot_be_saved_in_the_admin(administrator, construction_department, client):
+    client.force_login(administrator)
+    data = _admin_form(
+        code="ZJJ-XK-0200",
+        department=construction_department.pk,
+        extra_fields='[{"key": "Bad Key", "label": "面积", "type": "number"}]',
+    )
     response = client.post(reverse("admin:approvals_serviceitem_add"), data)
     assert response.status_code == 200
     assert not ServiceItem.objects.filter(code="ZJJ-XK-0200").exists()
@@ -117,3 +124,28 @@ def test_an_item_with_a_bad_schema_cannot_be_saved_in_the_admin(administrator, c
 def test_a_material_accepts_only_known_formats(permit_item):
     with pytest.raises(ValidationError):
         ServiceMaterial(item=permit_item, name="图纸", formats="pdf,dwg").full_clean()
+
+
+def test_emptying_the_schema_in_the_admin_saves_no_fields(client, administrator, permit_item):
+    client.force_login(administrator)
+    url = reverse("admin:approvals_serviceitem_change", args=[permit_item.pk])
+    data = _admin_form(
+        code=permit_item.code,
+        name=permit_item.name,
+        department=permit_item.department_id,
+        statutory_days=15,
+        promised_days=3,
+        online_depth=4,
+        extra_fields="",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    permit_item.refresh_from_db()
+    assert permit_item.extra_fields == []
+
+
+def test_a_material_cannot_allow_more_than_the_portal_limit(permit_item, settings):
+    material = ServiceMaterial(item=permit_item, name="大图纸", formats="pdf", max_size_mb=settings.UPLOAD_MAX_MB + 1)
+    with pytest.raises(ValidationError) as info:
+        material.full_clean()
+    assert list(info.value.message_dict) == ["max_size_mb"]

@@ -53,6 +53,14 @@ def test_a_wrong_pair_and_an_unknown_reference_get_the_same_answer(client, appli
     assert "没有找到" in wrong.content.decode()
 
 
+def test_an_item_whose_code_starts_like_a_draft_can_be_tracked(client, citizen, construction_department):
+    item = factories.item(construction_department, code="CGJ-XK-0001")
+    application = factories.submitted(item, citizen)
+    response = _look_up(client, application.reference, citizen.id_number[-6:])
+    assert response.status_code == 200
+    assert response.context["application"] == application
+
+
 def test_a_draft_cannot_be_tracked(client, citizen, permit_item):
     draft = services.application_start(item=permit_item, applicant=citizen)
     assert _look_up(client, draft.reference, citizen.id_number[-6:]).context["application"] is None

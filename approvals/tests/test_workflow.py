@@ -228,3 +228,18 @@ def test_rejection_and_denial_carry_reasons_and_the_legal_remedy(cast):
     rejected = services.application_reject(application_id=submitted.pk, actor=cast["clerk"], reason="材料不属实")
     assert rejected.decision_reason == "材料不属实"
     assert "行政复议" in rejected.decision_remedy and "行政诉讼" in rejected.decision_remedy
+
+
+def test_the_correction_log_entry_is_chinese_whatever_the_clerks_language(citizen, clerk, permit_item):
+    from django.utils import translation
+    from django_fsm_log.models import StateLog
+
+    application = factories.submitted(permit_item, citizen)
+    with translation.override("en"):
+        services.application_request_correction(
+            application_id=application.pk, actor=clerk, items=[(None, "parcel_no", "有误")]
+        )
+    log = StateLog.objects.for_(application).get(transition="request_correction")
+    assert log.description == "第 1 次补正告知"
+    application.refresh_from_db()
+    assert application.state == State.NEEDS_CORRECTION

@@ -169,17 +169,24 @@ def test_dispatch_tells_the_holder_the_waybill_and_the_personal_centre_shows_it(
 
 
 def test_pickup_with_a_wrong_id_is_refused_and_the_holders_id_collects(jobs, print_operator):
+    from django.utils import translation
+
     _printed(jobs, print_operator)
     job = printing.print_job_ready(job_id=jobs[1].pk, actor=print_operator)
-    with pytest.raises(ActionRefused) as refused:
-        printing.print_job_collect(
-            job_id=job.pk, actor=print_operator, collector_id_number=portal_factories.id_number()
-        )
-    assert "不能发放" in refused.value.message or "cannot be handed over" in refused.value.message
-    assert PrintJob.objects.get(pk=job.pk).state == "ready"
+    stranger = portal_factories.id_number()
+    with translation.override("zh-hans"), pytest.raises(ActionRefused) as refused:
+        printing.print_job_collect(job_id=job.pk, actor=print_operator, collector_id_number=stranger)
+    assert type(refused.value) is ActionRefused  # a refusal, not "already handled"
+    assert f"证件号码 {stranger} 不是持证人、申请人或授权代领人的，不能发放证照" in refused.value.message
+    refused_job = PrintJob.objects.get(pk=job.pk)
+    assert (refused_job.state, refused_job.collector_id_number, refused_job.collected_at) == ("ready", "", None)
+    assert not StateLog.objects.for_(job).filter(transition="collect").exists()
     holder_id = job.certificate.holder_id_number.lower()
     printing.print_job_collect(job_id=job.pk, actor=print_operator, collector_id_number=holder_id)
-    assert PrintJob.objects.get(pk=job.pk).state == "collected"
+    collected = PrintJob.objects.get(pk=job.pk)
+    assert (collected.state, collected.collector_id_number) == ("collected", holder_id.upper())
+    assert collected.collected_at is not None
+    assert StateLog.objects.for_(job).filter(transition="collect", by=print_operator).count() == 1
 
 
 def test_the_waybill_csv_applies_good_rows_and_reports_bad_ones_by_line(jobs, print_operator):
