@@ -365,8 +365,8 @@ def test_a_print_job_is_due_by_the_art_44_deadline_of_the_local_day_of_issue(job
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from portal.clock import deadlines
     from licenses.models import Certificate
+    from portal.clock import deadlines
 
     certificate = jobs[0].certificate
     PrintJob.objects.filter(pk=jobs[0].pk).delete()
@@ -383,8 +383,8 @@ def test_issuance_corrections_and_renewals_queue_their_print_job_in_one_place(
 ):
     from django.utils import timezone
 
-    from portal.clock import deadlines
     from licenses import services
+    from portal.clock import deadlines
 
     created = []
     real = services.print_job_create
