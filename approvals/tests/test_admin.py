@@ -8,6 +8,7 @@ from django.urls import reverse
 from approvals import services
 from approvals.models import Application, BatchJob, State
 from approvals.tests import factories
+from portal import errors
 from portal.models import User
 from portal.tests import factories as portal_factories
 
@@ -319,7 +320,7 @@ def test_a_large_batch_runs_as_a_job_and_resumes_without_approving_twice(permit_
     apps = _in_review_many(6, permit_item, clerk, reviewer)
     job = services.batch_job_create(actor=reviewer, application_ids=[a.pk for a in apps])
     # Simulate a worker that died after three approvals.
-    from approvals.services import _batch_approve_one
+    from approvals.services.batch import _batch_approve_one
 
     for application in apps[:3]:
         _batch_approve_one(job, application.pk)
@@ -378,17 +379,17 @@ def test_the_log_keeps_the_role_held_at_the_time(clerk, submitted):
 
 
 def test_an_unexpected_error_in_a_batch_skips_that_application_and_finishes(permit_item, clerk, reviewer, monkeypatch):
-    from approvals import services as approval_services
+    from approvals.services import batch as batch_services
 
     apps = _in_review_many(3, permit_item, clerk, reviewer)
-    real = approval_services.application_approve
+    real = batch_services.application_approve
 
     def flaky(*, application_id, actor):
         if application_id == apps[1].pk:
             raise RuntimeError("disk full")
         return real(application_id=application_id, actor=actor)
 
-    monkeypatch.setattr(approval_services, "application_approve", flaky)
+    monkeypatch.setattr(batch_services, "application_approve", flaky)
     job = services.batch_job_create(actor=reviewer, application_ids=[a.pk for a in apps])
     job = services.batch_job_run(job_id=job.pk)
     assert (job.done, job.failed, job.status) == (2, 1, BatchJob.Status.DONE)
@@ -398,7 +399,7 @@ def test_an_unexpected_error_in_a_batch_skips_that_application_and_finishes(perm
 @pytest.fixture
 def stalled_job(permit_item, clerk, reviewer):
     """A batch of three whose worker died after approving the first one."""
-    from approvals.services import _batch_approve_one
+    from approvals.services.batch import _batch_approve_one
 
     apps = _in_review_many(3, permit_item, clerk, reviewer)
     job = services.batch_job_create(actor=reviewer, application_ids=[a.pk for a in apps])
@@ -436,7 +437,7 @@ def test_a_colleague_of_the_same_department_resumes_a_batch(
     "role", ["citizen", "clerk", "other_reviewer", "print_operator", "supervisor", "administrator"]
 )
 def test_nobody_else_resumes_a_batch(stalled_job, role, request, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as queued, pytest.raises(services.ActionRefused) as refused:
+    with django_capture_on_commit_callbacks() as queued, pytest.raises(errors.ActionRefused) as refused:
         services.batch_job_resume(job_id=stalled_job.pk, actor=request.getfixturevalue(role))
     assert refused.value.message == "只有该批次所属部门的审批人员可以继续执行该批次。"
     stalled_job.refresh_from_db()
@@ -445,7 +446,7 @@ def test_nobody_else_resumes_a_batch(stalled_job, role, request, django_capture_
 
 def test_a_finished_batch_is_not_resumed(stalled_job, reviewer, django_capture_on_commit_callbacks):
     services.batch_job_run(job_id=stalled_job.pk)
-    with django_capture_on_commit_callbacks() as queued, pytest.raises(services.AlreadyHandled) as refused:
+    with django_capture_on_commit_callbacks() as queued, pytest.raises(errors.AlreadyHandled) as refused:
         services.batch_job_resume(job_id=stalled_job.pk, actor=reviewer)
     assert refused.value.message == "该批次已执行完毕：3 件已批准，0 件跳过。"
     assert queued == []

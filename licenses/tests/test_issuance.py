@@ -62,12 +62,12 @@ def test_a_retried_issuance_never_issues_a_second_certificate(permit_type, permi
 def test_a_failed_approval_gives_its_number_back(permit_type, permit_item, citizen, clerk, reviewer, monkeypatch):
     first = _in_review(permit_item, citizen, clerk, reviewer)
     second = _in_review(permit_item, citizen, clerk, reviewer)
-    from approvals import services as approval_services
+    from approvals.services import common
 
     def broken_notify(*args, **kwargs):
         raise RuntimeError("mail store down")
 
-    monkeypatch.setattr(approval_services, "_notify_applicant", broken_notify)
+    monkeypatch.setattr(common, "_notify_applicant", broken_notify)
     with pytest.raises(RuntimeError):
         services.application_approve(application_id=first.pk, actor=reviewer)
     monkeypatch.undo()

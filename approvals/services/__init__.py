@@ -1,0 +1,69 @@
+"""Every write to applications goes through these services, whoever calls them (view, admin, task, command).
+
+One module per stage of an application's life: drafting (the applicant), intake (window
+clerks), review (department reviewers), walk-in filing and batch approval. They are
+re-exported here, so callers write ``services.application_accept(...)``.
+"""
+
+from .batch import batch_job_create, batch_job_resume, batch_job_run
+from .drafting import (
+    ApplicationIncomplete,
+    DraftData,
+    application_add_file,
+    application_add_uploads,
+    application_missing,
+    application_remove_file,
+    application_start,
+    application_submit,
+    application_update,
+    application_withdraw,
+    default_delivery,
+)
+from .intake import (
+    LATE_INTAKE,
+    application_accept,
+    application_accept_late_intake,
+    application_auto_accept,
+    application_reject,
+    application_request_correction,
+)
+from .review import (
+    application_approve,
+    application_claim,
+    application_deny,
+    application_extend,
+    application_resume,
+    application_suspend,
+)
+from .walk_in import application_start_walk_in, walk_in_applicant
+
+__all__ = [
+    "LATE_INTAKE",
+    "ApplicationIncomplete",
+    "DraftData",
+    "application_accept",
+    "application_accept_late_intake",
+    "application_add_file",
+    "application_add_uploads",
+    "application_approve",
+    "application_auto_accept",
+    "application_claim",
+    "application_deny",
+    "application_extend",
+    "application_missing",
+    "application_reject",
+    "application_remove_file",
+    "application_request_correction",
+    "application_resume",
+    "application_start",
+    "application_start_walk_in",
+    "application_submit",
+    "application_suspend",
+    "application_update",
+    "application_withdraw",
+    "batch_job_create",
+    "batch_job_resume",
+    "batch_job_run",
+    "default_delivery",
+    "walk_in_applicant",
+]

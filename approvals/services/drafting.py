@@ -1,0 +1,295 @@
+"""The applicant's side: drafts, uploads, submission and resubmission, withdrawal."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import has_transition_perm
+
+from portal import errors
+from portal.errors import ActionRefused, AlreadyHandled
+from portal.models import User
+
+from .. import clock, schema
+from ..material_sources import provided_materials
+from ..models import (
+    Application,
+    MaterialFile,
+    ReferenceSequence,
+    ServiceItem,
+    ServiceMaterial,
+    State,
+)
+from ..uploads import check_upload
+from .common import _lock
+
+logger = logging.getLogger(__name__)
+
+
+class ApplicationIncomplete(errors.ApplicationIncomplete):
+    """Submission refused: every missing piece is listed at once."""
+
+    def __init__(self, missing: list[str]):
+        super().__init__(_("The application is not complete yet."), missing)
+
+
+@dataclass
+class DraftData:
+    """What an applicant can change on a draft (or while correcting)."""
+
+    form_data: dict
+    contact_name: str = ""
+    contact_phone: str = ""
+    delivery_method: str = ""
+    delivery_name: str = ""
+    delivery_phone: str = ""
+    delivery_address: str = ""
+    agent_name: str = ""
+    agent_id_number: str = ""
+
+
+def _identity(user: User) -> tuple[str, str, str]:
+    """Return the applicant kind, name and ID number or credit code of an account."""
+    if user.kind == User.Kind.ENTERPRISE:
+        return user.kind, user.organization_name, user.credit_code
+    return User.Kind.CITIZEN, user.real_name, user.id_number
+
+
+def _draft(item: ServiceItem, applicant: User, **fields) -> Application:
+    """Return an unsaved draft of an item, with a temporary reference (the real one comes at submission)."""
+    return Application(
+        reference=f"DRAFT-{secrets.token_hex(6).upper()}",
+        item=item,
+        department_id=item.department_id,
+        applicant=applicant,
+        **fields,
+    )
+
+
+def default_delivery(item: ServiceItem) -> str:
+    """Return the delivery a new application starts with: courier at level 4, pickup otherwise."""
+    return Application.Delivery.COURIER if item.online_depth == 4 else Application.Delivery.PICKUP
+
+
+def application_start(*, item: ServiceItem, applicant: User, form_token=None) -> Application:
+    """Create a draft for an item; the same form token returns the same draft (double click)."""
+    if not item.can_apply_online:
+        raise ActionRefused(_("This item cannot be applied for online; see its guide for how to apply in the hall."))
+    if applicant.kind not in (User.Kind.CITIZEN, User.Kind.ENTERPRISE):
+        raise ActionRefused(_("Only citizen and enterprise accounts can apply."))
+    if form_token:
+        existing = Application.objects.filter(form_token=form_token).first()
+        if existing and existing.applicant_id == applicant.pk:
+            return existing
+        if existing:
+            form_token = None  # another account's page re-posted on a shared terminal: start afresh
+    kind, name, id_number = _identity(applicant)
+    application = _draft(
+        item,
+        applicant,
+        applicant_kind=kind,
+        applicant_name=name,
+        applicant_id_number=id_number,
+        contact_name=applicant.real_name,
+        contact_phone=applicant.mobile,
+        delivery_method=default_delivery(item),
+        delivery_name=applicant.real_name,
+        delivery_phone=applicant.mobile,
+        form_token=form_token,
+    )
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # Two requests with the same form token at once: the other one created it.
+        return Application.objects.get(form_token=form_token, applicant=applicant)
+    return application
+
+
+def _require_editable(application: Application, actor: User) -> None:
+    if not application.editable_by_applicant:
+        raise AlreadyHandled(
+            _("This application is %(state)s and can no longer be changed.")
+            % {"state": application.get_state_display()}
+        )
+    if not _acts_for_applicant(application, actor):
+        raise ActionRefused(_("Only the applicant can change this application."))
+
+
+def _acts_for_applicant(application: Application, actor: User) -> bool:
+    """Return whether the actor is the applicant, or a window clerk handling a walk-in application."""
+    if actor.pk == application.applicant_id:
+        return True
+    return application.channel == Application.Channel.WINDOW and actor.has_perm("approvals.intake_application")
+
+
+def application_update(*, application: Application, actor: User, data: DraftData) -> Application:
+    """Save what the applicant typed on a draft or an application under correction."""
+    with transaction.atomic():
+        locked = _lock(application.pk)
+        _require_editable(locked, actor)
+        fields = {f["key"]: f for f in locked.item.extra_fields}
+        locked.form_data = {key: value for key, value in data.form_data.items() if key in fields}
+        locked.contact_name = data.contact_name
+        locked.contact_phone = data.contact_phone
+        if locked.item.online_depth == 4 and data.delivery_method in Application.Delivery.values:
+            locked.delivery_method = data.delivery_method
+        elif locked.item.online_depth != 4:
+            locked.delivery_method = Application.Delivery.PICKUP
+        locked.delivery_name = data.delivery_name
+        locked.delivery_phone = data.delivery_phone
+        locked.delivery_address = data.delivery_address
+        locked.agent_name = data.agent_name
+        locked.agent_id_number = data.agent_id_number
+        locked.save()
+    return locked
+
+
+def application_add_file(*, application: Application, material: ServiceMaterial, uploaded, actor: User) -> MaterialFile:
+    """Check an upload by its content and attach it to a material of the application."""
+    if material.item_id != application.item_id:
+        raise ActionRefused(_("This material does not belong to the item applied for."))
+    if application.files.filter(material=material).count() >= settings.UPLOAD_MAX_FILES_PER_MATERIAL:
+        raise ValidationError(
+            _("File “%(name)s”: at most %(n)d files can be uploaded for “%(material)s”; remove one first.")
+            % {"name": uploaded.name, "n": settings.UPLOAD_MAX_FILES_PER_MATERIAL, "material": material.name}
+        )
+    checked = check_upload(uploaded, accepted=material.format_list, max_bytes=material.max_bytes)
+    with transaction.atomic():
+        locked = _lock(application.pk)
+        _require_editable(locked, actor)
+        record = MaterialFile(
+            application=locked,
+            material=material,
+            original_name=(uploaded.name or "")[-200:],
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=actor,
+        )
+        record.file.save("upload", uploaded, save=False)
+        try:
+            record.save()
+        except Exception:
+            record.file.delete(save=False)
+            raise
+    return record
+
+
+def application_add_uploads(*, application: Application, files, actor: User) -> list[str]:
+    """Attach every uploaded file of a form (``material_<id>`` inputs); return why any was refused."""
+    refused = []
+    for material in application.item.materials.all():
+        for uploaded in files.getlist(f"material_{material.pk}"):
+            try:
+                application_add_file(application=application, material=material, uploaded=uploaded, actor=actor)
+            except ValidationError as error:
+                refused.extend(error.messages)
+    return refused
+
+
+def application_remove_file(*, application: Application, file_id: int, actor: User) -> None:
+    """Remove an uploaded file from a draft or an application under correction."""
+    with transaction.atomic():
+        locked = _lock(application.pk)
+        _require_editable(locked, actor)
+        record = locked.files.filter(pk=file_id).first()
+        if record is None:
+            raise AlreadyHandled(_("This file has already been removed."))
+        stored = record.file.name
+        record.delete()
+        storage = record.file.storage
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+def application_missing(application: Application) -> list[str]:
+    """Return everything that is missing before the application can be submitted."""
+    missing = []
+    uploaded = set(application.files.values_list("material_id", flat=True))
+    uploaded |= set(provided_materials(application))  # the city already holds them (证照免提交)
+    for material in application.item.materials.all():
+        if material.required and material.pk not in uploaded:
+            missing.append(_("Material “%(name)s”: no file uploaded.") % {"name": material.name})
+    for label in schema.missing_values(application.item.extra_fields, application.form_data):
+        missing.append(_("“%(label)s”: not filled in.") % {"label": label})
+    if not application.contact_name.strip():
+        missing.append(_("Contact person: not filled in."))
+    if not application.contact_phone.strip():
+        missing.append(_("Contact phone: not filled in."))
+    if application.delivery_method == Application.Delivery.COURIER:
+        for value, label in (
+            (application.delivery_name, _("Recipient")),
+            (application.delivery_phone, _("Recipient phone")),
+            (application.delivery_address, _("Delivery address")),
+        ):
+            if not value.strip():
+                missing.append(_("%(label)s: needed for the courier.") % {"label": label})
+    return missing
+
+
+def _next_reference(item: ServiceItem, day) -> str:
+    """Return the next reference of an item for a day; the row lock makes concurrent calls wait."""
+    key = f"{item.code}-{day:%Y%m%d}"
+    ReferenceSequence.objects.bulk_create([ReferenceSequence(key=key, last=0)], ignore_conflicts=True)
+    ReferenceSequence.objects.filter(key=key).update(last=F("last") + 1)
+    number = ReferenceSequence.objects.get(key=key).last
+    return f"{key}-{number:04d}"
+
+
+def application_submit(*, application_id: int, actor: User) -> Application:
+    """Submit a draft, or resubmit after a correction notice, once everything is complete."""
+    with transaction.atomic():
+        application = _lock(application_id)
+        if application.state not in (State.DRAFT, State.NEEDS_CORRECTION):
+            raise AlreadyHandled(
+                _("This application has already been submitted (it is now: %(state)s).")
+                % {"state": application.get_state_display()}
+            )
+        transition = application.submit if application.state == State.DRAFT else application.resubmit
+        if not has_transition_perm(transition, actor):
+            raise ActionRefused(_("Only the applicant can submit this application."))
+        if application.channel == Application.Channel.ONLINE and not application.item.can_apply_online:
+            raise ActionRefused(
+                _("This item can no longer be applied for online; please apply at the hall (see its guide).")
+            )
+        missing = application_missing(application)
+        if missing:
+            raise ApplicationIncomplete(missing)
+        now = timezone.now()
+        if application.state == State.DRAFT:
+            reference = _next_reference(application.item, timezone.localdate(now))
+            application.submit(by=actor, at=now, reference=reference)
+            clock.clock_on_submit(application, now)
+        else:
+            application.resubmit(by=actor, at=now)
+            application.correction_notices.filter(resolved_at__isnull=True).update(resolved_at=now)
+            clock.clock_resume(application, actor=actor, now=now)
+        application.save()
+        clock.raise_alert_if_due(application)
+    return application
+
+
+def application_withdraw(*, application_id: int, actor: User, reason: str = "") -> Application:
+    """Withdraw an application that no decision has been taken on."""
+    with transaction.atomic():
+        application = _lock(application_id)
+        if not has_transition_perm(application.withdraw, actor):
+            if application.state == State.WITHDRAWN:
+                raise AlreadyHandled(_("This application has already been withdrawn."))
+            raise AlreadyHandled(
+                _("This application is %(state)s and can no longer be withdrawn.")
+                % {"state": application.get_state_display()}
+            )
+        application.withdraw(by=actor, at=timezone.now(), description=reason.strip() or None)
+        clock.clock_stop(application)
+        application.save()
+        application.pauses.filter(ended_at__isnull=True).update(ended_at=timezone.now(), ended_by=actor)
+    return application
