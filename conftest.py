@@ -1,8 +1,19 @@
 """The shared cast of test actors, one fixture per role (see CONVENTIONS.md)."""
 
-import pytest
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
 
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from approvals.tests import factories as approval_factories
 from portal import roles
+from portal.celery import app
 from portal.clock import calendar
 from portal.tests import factories
 
@@ -10,8 +21,6 @@ from portal.tests import factories
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     """Hash passwords quickly and give each test a fresh cache and calendar."""
-    from django.core.cache import cache
-
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     calendar.invalidate()
@@ -84,16 +93,12 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture
 def permit_item(construction_department):
     """A level-4 construction permit item with two required materials and extra fields."""
-    from approvals.tests import factories as approval_factories
-
     return approval_factories.item(construction_department, code="ZJJ-XK-0002")
 
 
 @pytest.fixture(autouse=True)
 def _celery_eager():
     """Run Celery tasks inline in tests (the real-worker test starts its own worker)."""
-    from portal.celery import app
-
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield
@@ -103,9 +108,6 @@ def _celery_eager():
 @pytest.fixture
 def requires_postgresql(db):
     """Skip outside CI when the database is not PostgreSQL; in CI (CI set) fail instead."""
-    import os
-
-    from django.db import connection
 
     if connection.vendor != "postgresql":
         if os.environ.get("CI"):
@@ -119,16 +121,6 @@ def real_worker(requires_postgresql, settings):
 
     Yields the queue name; tasks sent there with apply_async(queue=...) run in the worker.
     """
-    import os
-    import subprocess
-    import sys
-    import tempfile
-    import time
-    import uuid
-
-    from django.db import connection
-
-    from portal.celery import app
 
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         if os.environ.get("CI"):

@@ -4,7 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Department, District
-from portal.validators import validate_mobile
+from portal.validators import (
+    normalize_credit_code,
+    normalize_id_number,
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+)
 
 from . import schema
 from .models import Application, ClockPause, ServiceItem
@@ -105,8 +111,6 @@ class ApplicationForm(forms.Form):
         return initial
 
     def clean_agent_id_number(self):
-        from portal.validators import normalize_id_number, validate_id_number
-
         number = normalize_id_number(self.cleaned_data.get("agent_id_number", ""))
         if number:
             validate_id_number(number)
@@ -235,13 +239,6 @@ class WalkInForm(forms.Form):
         return value
 
     def clean(self):
-        from portal.validators import (
-            normalize_credit_code,
-            normalize_id_number,
-            validate_credit_code,
-            validate_id_number,
-        )
-
         data = super().clean()
         number = data.get("id_number", "")
         try:

@@ -7,17 +7,21 @@ no log) and a TransitionRole row beside it: roles can change later, the record m
 
 import contextlib
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from django_fsm_log.backends import BaseBackend
+from django_fsm_log.conf import settings as fsm_log_settings
 from django_fsm_log.helpers import FSMLogDescriptor
+from django_fsm_log.models import StateLog
+
+from portal.roles import ADMINISTRATOR, ALL_ROLES
+
+from .models import TransitionRole
 
 
 def actor_role(instance, by) -> str:
     """Return the role label of the actor of a transition on this instance."""
-    from django.conf import settings
-    from django.utils import translation
-    from django.utils.translation import gettext
-
-    from portal.roles import ADMINISTRATOR, ALL_ROLES
 
     with translation.override(settings.LANGUAGE_CODE):
         if by is None:
@@ -39,12 +43,8 @@ class RoleRecordingBackend(BaseBackend):
 
     @staticmethod
     def post_transition_callback(sender, instance, name, source, target, **kwargs):
-        from django_fsm_log.conf import settings
-        from django_fsm_log.models import StateLog
-
-        from .models import TransitionRole
-
-        if BaseBackend._get_model_qualified_name__(sender) in settings.DJANGO_FSM_LOG_IGNORED_MODELS or target is None:
+        ignored = fsm_log_settings.DJANGO_FSM_LOG_IGNORED_MODELS
+        if BaseBackend._get_model_qualified_name__(sender) in ignored or target is None:
             return
         values = {"source_state": source, "state": target, "transition": name, "content_object": instance}
         for attribute in ("by", "description"):

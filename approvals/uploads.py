@@ -7,6 +7,8 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image
+from pypdf import PdfReader
 
 # The content types the portal accepts, by the format names materials use.
 SNIFFED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -26,8 +28,6 @@ def _refuse(name: str, reason: str):
 
 
 def _check_pdf(uploaded, name: str) -> None:
-    from pypdf import PdfReader
-
     uploaded.seek(0)
     try:
         reader = PdfReader(uploaded, strict=False)
@@ -42,8 +42,6 @@ def _check_pdf(uploaded, name: str) -> None:
 
 
 def _check_image(uploaded, name: str) -> None:
-    from PIL import Image
-
     uploaded.seek(0)
     try:
         with Image.open(uploaded) as image:

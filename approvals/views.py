@@ -19,6 +19,7 @@ from portal.models import User
 
 from . import schema, selectors, services
 from .forms import FIELD_PREFIX, ApplicationForm, CatalogueFilterForm, TrackForm, WithdrawForm
+from .material_sources import provided_materials
 from .models import Application, State
 
 CATALOGUE_PAGE_SIZE = 20
@@ -107,7 +108,6 @@ def _render_form(
         notice = (
             application.correction_notices.filter(resolved_at__isnull=True).prefetch_related("items__material").last()
         )
-    from .material_sources import provided_materials
 
     # A new form has no draft yet: the unsaved `probe` carries the applicant's identity.
     subject = application or probe

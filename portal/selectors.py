@@ -1,5 +1,8 @@
 """Reads of the portal core shared by views."""
 
+import os
+
+from django.conf import settings
 from django.db import connection
 
 from .celery import app as celery_app
@@ -18,8 +21,6 @@ def health_database() -> str:
 
 def health_broker(*, timeout: float = 2.0) -> str:
     """Return "ok" when the Celery broker accepts a connection, else the error."""
-    from django.conf import settings
-
     try:
         with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL, connect_timeout=timeout) as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
@@ -32,8 +33,6 @@ def health_broker(*, timeout: float = 2.0) -> str:
 
 
 def _check_filesystem_broker(options: dict) -> None:
-    import os
-
     for key in ("data_folder_in", "data_folder_out", "control_folder"):
         folder = options.get(key)
         if folder and not (os.path.isdir(folder) and os.access(folder, os.W_OK)):

@@ -5,7 +5,15 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
+import chinese_calendar
+from chinese_calendar.constants import Holiday, holidays
+from chinese_calendar.constants import workdays as makeup_days
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from .clock import calendar
 from .models import CalendarDay, Notification, User
@@ -15,10 +23,6 @@ logger = logging.getLogger(__name__)
 
 def official_calendar_days() -> list[tuple[date, bool, str]]:
     """Return (date, is_workday, note) for every day of every year chinesecalendar knows."""
-    import chinese_calendar
-    from chinese_calendar.constants import Holiday, holidays
-    from chinese_calendar.constants import workdays as makeup_days
-
     chinese_names = {holiday.value: holiday.chinese for holiday in Holiday}
     first_year, last_year = min(holidays).year, max(holidays).year
     rows = []
@@ -100,7 +104,7 @@ def notification_send(*, user: User, kind: str, title: str, body: str = "", link
 
 def queue_notification_email(notification_id: int) -> None:
     """Hand the e-mail to a Celery worker; if the broker is down the outbox sweep sends it later."""
-    from .tasks import notification_email_send
+    from .tasks import notification_email_send  # noqa: PLC0415  (tasks imports this module)
 
     try:
         notification_email_send.apply_async(args=[notification_id], retry=False)
@@ -115,13 +119,6 @@ def notification_email_deliver(*, notification_id: int) -> bool:
     after the mail server took it; a claim older than ten minutes, left by a worker that
     died while sending, is taken over by the next attempt.
     """
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.db.models import Q
-    from django.template.loader import render_to_string
-    from django.utils import timezone, translation
 
     now = timezone.now()
     claimed = (
@@ -147,6 +144,4 @@ def notification_email_deliver(*, notification_id: int) -> bool:
 
 def notifications_mark_read(*, user: User) -> int:
     """Mark the user's unread notifications as read; return how many."""
-    from django.utils import timezone
-
     return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -4,6 +4,8 @@ import io
 import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from reportlab.pdfgen import canvas
 
 from approvals import services
 from approvals.models import ServiceItem, ServiceMaterial
@@ -48,8 +50,6 @@ def item(department=None, *, code=None, depth=4, materials=2, fields=None, **ext
 
 
 def pdf_bytes(text: str = "OneWindow test") -> bytes:
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer)
     pdf.drawString(72, 720, text)
@@ -59,8 +59,6 @@ def pdf_bytes(text: str = "OneWindow test") -> bytes:
 
 
 def image_bytes(fmt: str = "PNG") -> bytes:
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (20, 20), (200, 30, 30)).save(buffer, format=fmt)
     return buffer.getvalue()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django_fsm_log.models import StateLog
 
 from approvals import services
 from approvals.models import Application, MaterialFile, State
@@ -50,8 +51,6 @@ HOSTILE_POST = {
 
 def _snapshot(application):
     """Return everything a request on the application could change: its row, its files, its log."""
-    from django_fsm_log.models import StateLog
-
     row = Application.objects.filter(pk=application.pk).values().get()
     return {
         "state": row["state"],

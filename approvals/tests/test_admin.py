@@ -1,14 +1,20 @@
 """The admin as clerks and reviewers use it: queues, actions, scoping, walk-ins, batches."""
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_fsm_log.models import StateLog
 
-from approvals import services
+from approvals import selectors, services
 from approvals.models import Application, BatchJob, State
+from approvals.services import batch as batch_services
+from approvals.services.batch import _batch_approve_one
+from approvals.tasks import batch_approve_run
 from approvals.tests import factories
-from portal import errors
+from portal import errors, roles
 from portal.models import User
 from portal.tests import factories as portal_factories
 
@@ -59,7 +65,6 @@ def test_a_second_click_says_already_handled(client, clerk, submitted):
     response = client.post(_act(submitted, "accept"), follow=True)
     assert response.status_code == 200
     assert "该办件已经办理，或此步骤不由您办理" in response.content.decode()
-    from django_fsm_log.models import StateLog
 
     assert StateLog.objects.filter(object_id=submitted.pk, transition="accept").count() == 1
 
@@ -176,8 +181,6 @@ def test_the_log_shows_actors_and_roles_and_cannot_be_edited(client, supervisor,
     page = client.get(reverse("admin:approvals_application_change", args=[in_review.pk])).content.decode()
     assert reviewer.real_name in page
     assert "审批人员" in page
-    from django.contrib import admin
-    from django_fsm_log.models import StateLog
 
     assert StateLog not in admin.site._registry  # no admin page can change or delete the log
 
@@ -320,18 +323,15 @@ def test_a_large_batch_runs_as_a_job_and_resumes_without_approving_twice(permit_
     apps = _in_review_many(6, permit_item, clerk, reviewer)
     job = services.batch_job_create(actor=reviewer, application_ids=[a.pk for a in apps])
     # Simulate a worker that died after three approvals.
-    from approvals.services.batch import _batch_approve_one
 
     for application in apps[:3]:
         _batch_approve_one(job, application.pk)
     BatchJob.objects.filter(pk=job.pk).update(status=BatchJob.Status.RUNNING)
-    from approvals.tasks import batch_approve_run
 
     batch_approve_run.delay(job.pk)
     job.refresh_from_db()
     assert (job.done, job.failed, job.status) == (6, 0, BatchJob.Status.DONE)
     assert job.items.count() == 6
-    from django_fsm_log.models import StateLog
 
     for application in apps:
         assert StateLog.objects.filter(object_id=application.pk, transition="approve").count() == 1
@@ -367,10 +367,6 @@ def test_full_id_and_phone_only_for_the_clerk(client, clerk, reviewer, in_review
 
 
 def test_the_log_keeps_the_role_held_at_the_time(clerk, submitted):
-    from django.contrib.auth.models import Group
-
-    from approvals import selectors
-    from portal import roles
 
     services.application_accept(application_id=submitted.pk, actor=clerk)
     clerk.groups.set([Group.objects.get(name=roles.SUPERVISOR)])  # the clerk changes job afterwards
@@ -379,8 +375,6 @@ def test_the_log_keeps_the_role_held_at_the_time(clerk, submitted):
 
 
 def test_an_unexpected_error_in_a_batch_skips_that_application_and_finishes(permit_item, clerk, reviewer, monkeypatch):
-    from approvals.services import batch as batch_services
-
     apps = _in_review_many(3, permit_item, clerk, reviewer)
     real = batch_services.application_approve
 
@@ -399,8 +393,6 @@ def test_an_unexpected_error_in_a_batch_skips_that_application_and_finishes(perm
 @pytest.fixture
 def stalled_job(permit_item, clerk, reviewer):
     """A batch of three whose worker died after approving the first one."""
-    from approvals.services.batch import _batch_approve_one
-
     apps = _in_review_many(3, permit_item, clerk, reviewer)
     job = services.batch_job_create(actor=reviewer, application_ids=[a.pk for a in apps])
     _batch_approve_one(job, apps[0].pk)
@@ -424,8 +416,6 @@ def test_the_reviewer_who_started_a_batch_resumes_it_after_the_commit(
 def test_a_colleague_of_the_same_department_resumes_a_batch(
     stalled_job, construction_department, django_capture_on_commit_callbacks
 ):
-    from portal import roles
-
     colleague = portal_factories.staff("reviewer3", roles.REVIEWER, construction_department)
     with django_capture_on_commit_callbacks(execute=True):
         services.batch_job_resume(job_id=stalled_job.pk, actor=colleague)

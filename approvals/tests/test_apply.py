@@ -1,9 +1,12 @@
 """Applying online: draft, uploads checked by content, completeness, submission, references."""
 
+import hashlib
 import io
 import re
+import struct
 import threading
 import uuid
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -191,9 +194,6 @@ def test_a_file_above_the_material_limit_is_refused_with_the_sizes(citizen, perm
 
 
 def test_an_image_claiming_huge_dimensions_is_refused_not_a_500(citizen, permit_item):
-    import struct
-    import zlib
-
     png = bytearray(factories.image_bytes("PNG"))
     # Rewrite the IHDR chunk to claim 60000 x 60000 pixels (and fix its CRC): a tiny file.
     png[16:24] = struct.pack(">II", 60000, 60000)
@@ -223,8 +223,6 @@ def test_the_number_of_files_per_material_is_capped(citizen, permit_item, settin
 
 
 def test_jpeg_and_png_are_accepted_and_recorded_with_hash_and_size(citizen, permit_item):
-    import hashlib
-
     draft = services.application_start(item=permit_item, applicant=citizen)
     content = factories.image_bytes("JPEG")
     record = services.application_add_file(

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from approvals import views
 from approvals.models import ServiceItem
 from approvals.tests import factories
 from portal.models import District
@@ -32,7 +33,6 @@ def test_the_query_count_does_not_grow_with_the_items_shown(client, construction
     for _ in range(45):
         factories.item(construction_department, district=district)
     url = reverse("approvals:catalogue") + "?page=1"
-    from approvals import views
 
     views.CATALOGUE_PAGE_SIZE, original = 50, views.CATALOGUE_PAGE_SIZE
     try:

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from approvals.models import ServiceItem, ServiceMaterial
 from approvals.schema import validate_schema
@@ -72,8 +73,6 @@ BAD_SCHEMAS = [
 
 @pytest.mark.parametrize(("schema", "reason"), BAD_SCHEMAS, ids=[r for _, r in BAD_SCHEMAS])
 def test_a_bad_schema_is_refused_with_the_reason(schema, reason):
-    from django.utils import translation
-
     with translation.override("en"):
         with pytest.raises(ValidationError) as info:
             validate_schema(schema)

@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+import time_machine
 from django.db import connection
 from django_fsm_log.models import StateLog
 
@@ -10,6 +11,8 @@ from approvals import services
 from approvals.models import Application, State
 from approvals.tests import factories
 from portal import errors, roles
+from portal.clock import sweep
+from portal.models import ClockAlert, Notification
 from portal.tests import factories as portal_factories
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -74,10 +77,6 @@ def test_two_reviewers_claiming_at_once_leave_one_handler(requires_postgresql, p
 
 
 def test_two_sweeps_at_once_alert_exactly_once(requires_postgresql, permit_item, citizen, clerk, reviewer, supervisor):
-    import time_machine
-
-    from portal.clock import sweep
-    from portal.models import ClockAlert, Notification
 
     with time_machine.travel("2026-01-05 10:00 +0800", tick=False):
         apps = [factories.submitted(permit_item, citizen) for _ in range(5)]

@@ -9,6 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django_fsm_log.models import StateLog
 
 from approvals import services
@@ -212,8 +213,6 @@ def _overdue_case(item, citizen, clerk, reviewer):
 def test_the_supervision_dashboard_counts_per_department_and_lists_the_late(
     client, supervisor, permit_item, citizen, clerk, reviewer
 ):
-    from django.urls import reverse
-
     late = _overdue_case(permit_item, citizen, clerk, reviewer)
     with at("2026-11-28"):
         factories.submitted(permit_item, citizen)  # still in intake, on time
@@ -235,8 +234,6 @@ def test_the_supervision_dashboard_counts_per_department_and_lists_the_late(
 
 
 def test_only_supervisors_open_the_dashboard(client, reviewer, clerk):
-    from django.urls import reverse
-
     for user in (reviewer, clerk):
         client.force_login(user)
         assert client.get(reverse("admin:approvals_application_supervision")).status_code == 403
@@ -245,8 +242,6 @@ def test_only_supervisors_open_the_dashboard(client, reviewer, clerk):
 def test_the_reviewers_queue_puts_the_nearest_deadline_first_with_its_colour(
     client, permit_item, citizen, clerk, reviewer, construction_department
 ):
-    from django.urls import reverse
-
     relaxed = factories.item(construction_department, promised_days=10, statutory_days=20)
     with at("2026-11-27"):
         far = factories.submitted(relaxed, citizen)
@@ -263,8 +258,6 @@ def test_the_reviewers_queue_puts_the_nearest_deadline_first_with_its_colour(
 
 
 def test_the_applicant_sees_the_promised_date_and_days_left(client, permit_item, citizen, clerk):
-    from django.urls import reverse
-
     with at("2026-11-27"):
         application = factories.submitted(permit_item, citizen)
     with at("2026-11-30"):

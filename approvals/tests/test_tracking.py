@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from approvals import services
 from approvals.tests import factories
+from portal.tests import factories as portal_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +33,6 @@ def test_the_right_pair_shows_state_and_timeline_without_personal_data(client, a
 
 
 def test_a_lower_case_x_in_the_tail_matches(client, permit_item):
-    from portal.tests import factories as portal_factories
-
     person = portal_factories.citizen("xman", "王五", id_number="11010519491231002X")
     application = factories.submitted(permit_item, person)
     assert _look_up(client, application.reference.lower(), "31002x").context["application"] == application

@@ -3,10 +3,12 @@
 import time
 
 import pytest
+import time_machine
 
 from approvals import services, tasks
 from approvals.models import Application, BatchJob, State
 from approvals.tests import factories
+from portal.models import ClockAlert, Notification
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -34,9 +36,6 @@ def test_a_worker_process_approves_a_batch_exactly_once(real_worker, permit_item
 
 
 def test_a_redelivered_sweep_task_alerts_once(real_worker, permit_item, citizen, clerk, reviewer, supervisor):
-    import time_machine
-
-    from portal.models import ClockAlert, Notification
 
     with time_machine.travel("2026-01-05 10:00 +0800", tick=False):
         application = factories.submitted(permit_item, citizen)

@@ -1,6 +1,8 @@
 """The whole state machine: every transition tried by every role from its source state."""
 
 import pytest
+from django.utils import translation
+from django_fsm_log.models import StateLog
 
 from approvals import services
 from approvals.models import ClockPause, State
@@ -231,9 +233,6 @@ def test_rejection_and_denial_carry_reasons_and_the_legal_remedy(cast):
 
 
 def test_the_correction_log_entry_is_chinese_whatever_the_clerks_language(citizen, clerk, permit_item):
-    from django.utils import translation
-    from django_fsm_log.models import StateLog
-
     application = factories.submitted(permit_item, citizen)
     with translation.override("en"):
         services.application_request_correction(

@@ -4,6 +4,7 @@ import logging
 from datetime import date
 
 import pytest
+from chinese_calendar.constants import holidays
 
 from portal.clock import calendar as workdays
 from portal.clock.calendar import WorkCalendar
@@ -74,8 +75,6 @@ def test_it_lists_missing_dates():
 
 @pytest.mark.django_db
 def test_it_loads_every_year_the_package_knows():
-    from chinese_calendar.constants import holidays
-
     first, last = min(holidays).year, max(holidays).year
     assert CalendarDay.objects.filter(date__year=first).count() == 365 + (first % 4 == 0)
     assert CalendarDay.objects.filter(date__year=last).count() == 365 + (last % 4 == 0)

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from portal import selectors
+
 pytestmark = pytest.mark.django_db
 
 
@@ -26,6 +28,5 @@ def test_it_answers_503_naming_the_broker_when_the_broker_is_down(client, settin
 def test_it_answers_503_when_the_embedded_broker_folder_is_gone(client, settings, tmp_path):
     settings.CELERY_BROKER_URL = "filesystem://"
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(tmp_path / "gone")}
-    from portal import selectors
 
     assert selectors.health_broker().startswith("error")

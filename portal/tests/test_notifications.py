@@ -1,11 +1,15 @@
 """Notifications: in the personal centre at once, e-mailed after commit, never lost to a broker outage."""
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
+from approvals import services as approval_services
+from approvals.tests import factories
 from portal import services, tasks
 from portal.models import Notification
 
@@ -45,7 +49,7 @@ def test_delivering_twice_sends_one_email(citizen):
 
 def test_a_failed_send_stays_in_the_outbox(citizen):
     notification = services.notification_send(user=citizen, kind="x", title="通知")
-    with mock.patch("django.core.mail.send_mail", side_effect=OSError("smtp down")), pytest.raises(OSError):
+    with mock.patch("portal.services.send_mail", side_effect=OSError("smtp down")), pytest.raises(OSError):
         services.notification_email_deliver(notification_id=notification.pk)
     notification.refresh_from_db()
     assert notification.email_sent_at is None and notification.email_attempts == 1
@@ -61,9 +65,6 @@ def test_the_personal_centre_shows_notifications_and_marks_them_read(client, cit
 
 
 def test_the_applicant_is_notified_of_each_decision(citizen, clerk, permit_item):
-    from approvals import services as approval_services
-    from approvals.tests import factories
-
     application = factories.submitted(permit_item, citizen)
     approval_services.application_request_correction(
         application_id=application.pk, actor=clerk, items=[(None, "parcel_no", "有误")]
@@ -75,9 +76,6 @@ def test_the_applicant_is_notified_of_each_decision(citizen, clerk, permit_item)
 
 
 def test_an_email_claimed_by_a_worker_that_died_is_sent_later(citizen):
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     notification = services.notification_send(user=citizen, kind="x", title="通知")
     stale = timezone.now() - timedelta(minutes=11)

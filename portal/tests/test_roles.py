@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from portal import roles
+from portal.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,5 @@ def test_the_administrator_edits_a_calendar_day_in_the_admin(administrator, clie
     url = reverse("admin:portal_calendarday_change", args=["2026-12-31"])
     response = client.post(url, {"date": "2026-12-31", "is_workday": "", "note": "临时假日"})
     assert response.status_code == 302
-    from portal.models import CalendarDay
 
     assert CalendarDay.objects.get(date="2026-12-31").is_workday is False
