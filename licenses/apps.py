@@ -1,20 +1,22 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from approvals import material_sources
+from portal import demo, personal_centre
+
 
 class LicensesConfig(AppConfig):
     name = "licenses"
     verbose_name = _("Certificates and printing")
 
     def ready(self):
-        from approvals import material_sources
-        from portal import demo, personal_centre
-        from portal.clock import registry
+        # Modules that import models come here: when Django imports this file, no model is loaded yet.
+        from portal.clock import registry  # noqa: PLC0415 - imports models
 
-        from .clock import print_clock
-        from .demo import load_demo_certificate_types
-        from .services import certificates_standing_in
-        from .views import my_certificates_section
+        from .clock import print_clock  # noqa: PLC0415 - imports models
+        from .demo import load_demo_certificate_types  # noqa: PLC0415 - imports models
+        from .services import certificates_standing_in  # noqa: PLC0415 - imports models
+        from .views import my_certificates_section  # noqa: PLC0415 - imports models
 
         demo.register("licenses", order=20, loader=load_demo_certificate_types)
         material_sources.register("certificates", certificates_standing_in)

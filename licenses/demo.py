@@ -1,14 +1,16 @@
 """Load the demo certificate types (licenses/demo_data/demo_certificate_types.json) for ``manage.py seed_demo``."""
 
 import json
+from datetime import date, datetime, time
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
-from approvals.models import ServiceItem
-from portal.models import Department
+from approvals.models import ServiceItem, ServiceMaterial
+from portal.models import Department, User
 
-from .models import CertificateType, ItemCertificate
+from .models import Certificate, CertificateType, ItemCertificate, MaterialCertificate
 
 TYPES_FILE = Path(__file__).with_name("demo_data") / "demo_certificate_types.json"
 
@@ -62,10 +64,6 @@ MATERIAL_SOURCES = {
 
 def link_materials_to_certificates() -> int:
     """Let the certificates named in MATERIAL_SOURCES stand in for those materials."""
-    from approvals.models import ServiceMaterial
-
-    from .models import MaterialCertificate
-
     types = {t.name: t for t in CertificateType.objects.filter(name__in=MATERIAL_SOURCES.values())}
     linked = 0
     for material in ServiceMaterial.objects.filter(name__in=MATERIAL_SOURCES):
@@ -78,14 +76,6 @@ def link_materials_to_certificates() -> int:
 
 def demo_business_licence() -> None:
     """Give the demo enterprise its business licence, so its materials need no upload."""
-    from datetime import date, datetime, time
-
-    from django.utils import timezone
-
-    from portal.models import User
-
-    from .models import Certificate
-
     enterprise = User.objects.filter(username="huaxia").first()
     licence_type = CertificateType.objects.filter(name="营业执照").first()
     if enterprise is None or licence_type is None:

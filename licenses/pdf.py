@@ -11,9 +11,11 @@ streaming pages to the output file; the printing centre prints its batches throu
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
+import segno
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
@@ -53,8 +55,6 @@ def verify_url(certificate) -> str:
 
 def qr_matrix(content: str) -> tuple[bytes, ...]:
     """Return the QR code of `content` as rows of 0/1 bytes (segno picks the best mask)."""
-    import segno
-
     return tuple(bytes(row) for row in segno.make_qr(content, error="m").matrix)
 
 
@@ -179,8 +179,6 @@ def render_certificates(certificates, output, qr_matrices=None) -> int:
 
 def certificate_pdf_bytes(certificate) -> bytes:
     """Return the PDF of one certificate."""
-    import io
-
     buffer = io.BytesIO()
     render_certificates([certificate], buffer)
     return buffer.getvalue()

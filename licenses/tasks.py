@@ -15,6 +15,4 @@ def certificates_daily() -> str:
 @shared_task(acks_late=True, soft_time_limit=3000, time_limit=3600)
 def print_batch_run(batch_id: int) -> str:
     """Print a batch into one PDF (large batches run here, with a progress bar in the admin)."""
-    from . import printing
-
-    return printing.print_batch_run(batch_id=batch_id).status
+    return services.print_batch_run(batch_id=batch_id).status

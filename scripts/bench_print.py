@@ -47,8 +47,8 @@ def main():
     with throwaway_database():
         from django.utils import timezone
 
-        from licenses import printing
         from licenses.models import Certificate, CertificateType, PrintJob
+        from licenses.services import printing
         from portal import roles
         from portal.tests import factories
 

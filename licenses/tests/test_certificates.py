@@ -269,7 +269,7 @@ def test_the_public_page_does_not_show_staff_reasons(client, certificate, review
 def test_a_certificate_issued_on_29_february_ends_on_28_february(certificate):
     from datetime import date
 
-    from licenses.services import _valid_until
+    from licenses.services.certificates import _valid_until
 
     certificate.certificate_type.validity_years = 1
     assert _valid_until(certificate.certificate_type, date(2024, 2, 29)) == date(2025, 2, 28)
@@ -315,6 +315,8 @@ def test_expiry_changes_only_a_valid_certificate_past_its_validity(certificate, 
 def test_a_certificate_changed_after_the_sweep_listed_it_is_not_expired(certificate, reviewer, monkeypatch):
     from datetime import date, timedelta
 
+    from licenses.services import certificates as certificate_services
+
     Certificate.objects.filter(pk=certificate.pk).update(valid_until=date.today() - timedelta(days=1))
     real = services.certificate_expire
 
@@ -322,7 +324,7 @@ def test_a_certificate_changed_after_the_sweep_listed_it_is_not_expired(certific
         services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="撤销")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "certificate_expire", revoked_meanwhile)
+    monkeypatch.setattr(certificate_services, "certificate_expire", revoked_meanwhile)
     assert services.certificates_expire_and_remind() == (0, 0)
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.REVOKED

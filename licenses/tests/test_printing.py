@@ -7,8 +7,8 @@ from django.urls import reverse
 from django_fsm_log.models import StateLog
 from pypdf import PdfReader
 
-from licenses import printing
 from licenses.models import PrintBatch, PrintJob
+from licenses.services import printing
 from licenses.tests import factories
 from portal.errors import ActionRefused
 from portal.tests import factories as portal_factories
@@ -384,6 +384,7 @@ def test_issuance_corrections_and_renewals_queue_their_print_job_in_one_place(
     from django.utils import timezone
 
     from licenses import services
+    from licenses.services import certificates as certificate_services
     from portal.clock import deadlines
 
     created = []
@@ -393,7 +394,7 @@ def test_issuance_corrections_and_renewals_queue_their_print_job_in_one_place(
         created.append(kwargs["certificate"].pk)
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "print_job_create", spy)
+    monkeypatch.setattr(certificate_services, "print_job_create", spy)
     factories.permit_type(construction_department, permit_item)
     issued = factories.issued(permit_item, citizen, clerk, reviewer)
     PrintJob.objects.filter(certificate=issued).update(delivery_method="pickup")

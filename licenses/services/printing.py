@@ -1,4 +1,4 @@
-"""The printing centre's services: batch printing into one PDF, reprints.
+"""The printing centre's services: print jobs, batch printing into one PDF, reprints, courier and counter.
 
 A batch first claims its queued jobs (so two batches never print the same job), draws
 every certificate into a temporary file, and only when the file is complete marks the
@@ -9,6 +9,7 @@ marks nothing printed.
 from __future__ import annotations
 
 import contextlib
+import csv
 import logging
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -20,12 +21,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
 
 from portal.clock import deadlines
 from portal.errors import ActionRefused
+from portal.services import notification_send
+from portal.validators import normalize_id_number
 
-from .models import Certificate, PrintBatch, PrintJob
-from .pdf import certificate_pdf_bytes, qr_matrix, render_certificates, verify_url
+from ..models import Certificate, PrintBatch, PrintJob
+from ..pdf import certificate_pdf_bytes, qr_matrix, render_certificates, verify_url
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 25
@@ -181,8 +185,6 @@ def _job_for_update(job_id: int) -> PrintJob:
 
 
 def _step(job: PrintJob, name: str, actor, **kwargs) -> None:
-    from django_fsm import can_proceed, has_transition_perm
-
     method = getattr(job, name)
     if not can_proceed(method):
         raise _refuse(
@@ -195,8 +197,6 @@ def _step(job: PrintJob, name: str, actor, **kwargs) -> None:
 
 
 def _notify_holder(job: PrintJob, title: str) -> None:
-    from portal.services import notification_send
-
     if job.certificate.holder_id:
         notification_send(user=job.certificate.holder, kind="certificate_delivery", title=title, link="/me/")
 
@@ -240,8 +240,6 @@ def print_job_ready(*, job_id: int, actor) -> PrintJob:
 
 def allowed_collectors(job: PrintJob) -> set[str]:
     """Return the ID numbers that may collect: the holder's, the applicant's, and the authorised agent's."""
-    from portal.validators import normalize_id_number
-
     allowed = {normalize_id_number(job.certificate.holder_id_number)}
     application = job.certificate.source_application
     if application is not None:
@@ -255,8 +253,6 @@ def allowed_collectors(job: PrintJob) -> set[str]:
 
 def print_job_collect(*, job_id: int, actor, collector_id_number: str) -> PrintJob:
     """Hand the certificate over at the counter, if the collector's ID number is the holder's or the applicant's."""
-    from portal.validators import normalize_id_number
-
     number = normalize_id_number(collector_id_number)
     with transaction.atomic():
         job = _job_for_update(job_id)
@@ -277,8 +273,6 @@ def waybills_import(lines, *, actor) -> tuple[int, list[tuple[int, str]]]:
 
     Good rows are applied one by one; bad rows are returned with their line number and reason.
     """
-    import csv
-
     applied, errors = 0, []
     for line, row in enumerate(csv.reader(lines), start=1):
         if line == 1 and row and row[0].strip().lower() == "reference":

@@ -1,30 +1,20 @@
-"""Writes to the certificate database: issuance on approval, numbering."""
+"""Writes to the certificate database: issuance on approval, numbering, status changes, new versions, expiry."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
-from datetime import date, datetime, time
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from approvals.models import Application
 from portal import masking
 from portal.errors import ActionRefused
+from portal.services import notification_send
 
-from .models import (
-    Certificate,
-    CertificateCounter,
-    CertificateType,
-    ExpiryNotice,
-    ItemCertificate,
-    PrintJob,
-    VerificationLog,
-)
+from ..models import Certificate, CertificateCounter, CertificateType, ExpiryNotice, ItemCertificate, PrintJob
 from .printing import print_job_create
 
 
@@ -107,15 +97,6 @@ def certificate_issue_for(application: Application) -> Certificate | None:
         )
         print_job_create(certificate=certificate, delivery_method=application.delivery_method)
     return certificate
-
-
-def verification_record(*, certificate: Certificate | None, address: str) -> None:
-    """Log one public verification with a keyed hash of the address (the address itself is not kept)."""
-    import hashlib
-    import hmac
-
-    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
-    VerificationLog.objects.create(certificate=certificate, found=certificate is not None, address_hash=digest)
 
 
 def _lock_for_change(*, certificate_id: int, actor, allowed_from: tuple[str, ...]) -> Certificate:
@@ -277,12 +258,6 @@ def certificates_expire_and_remind(*, today: date | None = None, remind_days: in
     Returns (expired, reminded). Safe to run twice: certificate_expire re-checks each
     certificate under its row lock, and the unique ExpiryNotice makes every reminder happen once.
     """
-    from datetime import timedelta
-
-    from django.db import IntegrityError
-
-    from portal.services import notification_send
-
     today = today or timezone.localdate()
     past = Certificate.objects.filter(status=Certificate.Status.VALID, valid_until__lt=today)
     expired = sum(certificate_expire(certificate_id=pk, today=today) for pk in list(past.values_list("pk", flat=True)))
@@ -309,153 +284,3 @@ def certificates_expire_and_remind(*, today: date | None = None, remind_days: in
         except IntegrityError:
             continue  # reminded by a concurrent run
     return expired, reminded
-
-
-GENERATED_NUMBER = re.compile(r"^[A-Z0-9]+-\d{4}-\d{6}$")
-IMPORT_COLUMNS = ["type", "number", "holder_name", "holder_id_number", "issued_on", "valid_from", "valid_until"]
-
-
-@dataclass
-class ImportReport:
-    imported: int = 0
-    errors: list[tuple[int, str]] = dataclass_field(default_factory=list)
-
-
-def _import_row(row: dict, types: dict, seen: set) -> Certificate:
-    from django.core.exceptions import ValidationError
-
-    from portal.models import User
-    from portal.validators import normalize_id_number, validate_credit_code, validate_id_number
-
-    def value(name):
-        return (row.get(name) or "").strip()
-
-    certificate_type = types.get(value("type"))
-    if certificate_type is None:
-        raise ValueError(_("unknown certificate type “%(type)s”") % {"type": value("type")})
-    number = value("number")
-    if not number:
-        raise ValueError(_("the number is empty"))
-    if GENERATED_NUMBER.match(number):
-        # The portal hands these out itself; an imported one would block its counter.
-        raise ValueError(_("the number %(number)s has the form of numbers this portal issues") % {"number": number})
-    if number in seen or Certificate.objects.filter(number=number).exists():
-        raise ValueError(_("the number %(number)s exists already") % {"number": number})
-    if not value("holder_name"):
-        raise ValueError(_("the holder name is empty"))
-    holder_id = normalize_id_number(value("holder_id_number"))
-    try:
-        validate_id_number(holder_id)
-    except ValidationError:
-        try:
-            validate_credit_code(holder_id)
-        except ValidationError:
-            raise ValueError(
-                _("“%(id)s” is neither a valid ID number nor a valid credit code") % {"id": holder_id}
-            ) from None
-    try:
-        issued_on = date.fromisoformat(value("issued_on"))
-        valid_from = date.fromisoformat(value("valid_from") or value("issued_on"))
-        valid_until = date.fromisoformat(value("valid_until")) if value("valid_until") else None
-    except ValueError:
-        raise ValueError(_("dates must be written YYYY-MM-DD")) from None
-    if valid_until and valid_until < valid_from:
-        raise ValueError(_("valid_until is before valid_from"))
-    holder = User.objects.filter(models.Q(id_number=holder_id) | models.Q(credit_code=holder_id)).first()
-    today = timezone.localdate()
-    certificate = Certificate.objects.create(
-        number=number,
-        certificate_type=certificate_type,
-        year=issued_on.year,
-        sequence=None,
-        holder_name=value("holder_name"),
-        holder_id_number=holder_id,
-        holder=holder,
-        department=certificate_type.department,
-        data=[["持证人", value("holder_name")], ["证件号码", masking.mask_id_number(holder_id)]],
-        issued_at=timezone.make_aware(datetime.combine(issued_on, time(9))),
-        valid_from=valid_from,
-        valid_until=valid_until,
-        status=Certificate.Status.EXPIRED if valid_until and valid_until < today else Certificate.Status.VALID,
-    )
-    seen.add(number)
-    return certificate
-
-
-def certificates_import(lines) -> ImportReport:
-    """Import existing certificates from CSV text lines, row by row: good rows are kept, bad ones reported.
-
-    Columns: type (code or name), number, holder_name, holder_id_number, issued_on,
-    valid_from, valid_until (YYYY-MM-DD; valid_until empty for a permanent certificate).
-    """
-    import csv
-
-    report = ImportReport()
-    reader = csv.DictReader(lines)
-    missing = set(IMPORT_COLUMNS) - set(reader.fieldnames or [])
-    if missing:
-        report.errors.append((1, _("missing columns: %(columns)s") % {"columns": ", ".join(sorted(missing))}))
-        return report
-    types = {}
-    for certificate_type in CertificateType.objects.select_related("department"):
-        types[certificate_type.code] = types[certificate_type.name] = certificate_type
-    seen: set[str] = set()
-    for line, row in enumerate(reader, start=2):
-        try:
-            with transaction.atomic():
-                _import_row(row, types, seen)
-            report.imported += 1
-        except ValueError as error:
-            report.errors.append((line, str(error)))
-    return report
-
-
-def certificates_search(*, user, query: str, purpose: str, limit: int = 50) -> list[Certificate]:
-    """Find certificates of every department by number, holder ID or name; log look-ups of other departments'."""
-    from .models import CertificateAccess
-
-    if user is None or not user.has_perm("licenses.search_certificates"):
-        raise ActionRefused(_("You may not search the certificates of every department."))
-    query, purpose = query.strip(), purpose.strip()
-    if len(query) < 2:
-        raise ActionRefused(_("Enter at least 2 characters of a number, ID number or name."))
-    if not purpose:
-        raise ActionRefused(_("State the purpose of the look-up; it is recorded."))
-    found = list(
-        Certificate.objects.select_related("certificate_type", "department")
-        .filter(
-            models.Q(number=query) | models.Q(holder_id_number=query.upper()) | models.Q(holder_name__icontains=query)
-        )
-        .order_by("-issued_at")[:limit]
-    )
-    CertificateAccess.objects.bulk_create(
-        CertificateAccess(user=user, certificate=certificate, purpose=purpose[:300])
-        for certificate in found
-        if certificate.department_id != user.department_id
-    )
-    return found
-
-
-def certificates_standing_in(application) -> dict:
-    """Return {material_id: Provided} for the materials the applicant's valid certificates provide."""
-    from approvals.material_sources import Provided
-
-    from .models import MaterialCertificate
-
-    links = list(MaterialCertificate.objects.filter(material__item_id=application.item_id))
-    if not links:
-        return {}
-    holder = models.Q(holder_id=application.applicant_id) | models.Q(holder_id_number=application.applicant_id_number)
-    held = {}
-    certificates = Certificate.objects.filter(
-        holder, status=Certificate.Status.VALID, certificate_type_id__in=[link.certificate_type_id for link in links]
-    ).select_related("certificate_type")
-    for certificate in certificates.order_by("-issued_at"):
-        held.setdefault(certificate.certificate_type_id, certificate)
-    provided = {}
-    for link in links:
-        certificate = held.get(link.certificate_type_id)
-        if certificate is not None:
-            label = f"{certificate.certificate_type.name} {certificate.number}"
-            provided[link.material_id] = Provided(label=label, url=certificate.verify_path)
-    return provided

@@ -1,0 +1,60 @@
+"""Writes to the certificate database and the printing centre, one file per theme, re-exported here.
+
+approvals calls ``certificate_issue_for`` from here at approval (the one import it may make
+into licenses, see pyproject.toml); views, the admin, tasks and commands call the rest.
+"""
+
+from .certificates import (
+    certificate_correct,
+    certificate_expire,
+    certificate_issue_for,
+    certificate_reinstate,
+    certificate_renew,
+    certificate_revoke,
+    certificate_suspend,
+    certificates_expire_and_remind,
+    printed_data,
+)
+from .imports import GENERATED_NUMBER, IMPORT_COLUMNS, ImportReport, certificates_import
+from .printing import (
+    allowed_collectors,
+    print_batch_create,
+    print_batch_run,
+    print_job_collect,
+    print_job_create,
+    print_job_deliver,
+    print_job_dispatch,
+    print_job_ready,
+    print_job_reprint,
+    waybills_import,
+)
+from .sharing import certificates_search, certificates_standing_in, verification_record
+
+__all__ = [
+    "GENERATED_NUMBER",
+    "IMPORT_COLUMNS",
+    "ImportReport",
+    "allowed_collectors",
+    "certificate_correct",
+    "certificate_expire",
+    "certificate_issue_for",
+    "certificate_reinstate",
+    "certificate_renew",
+    "certificate_revoke",
+    "certificate_suspend",
+    "certificates_expire_and_remind",
+    "certificates_import",
+    "certificates_search",
+    "certificates_standing_in",
+    "print_batch_create",
+    "print_batch_run",
+    "print_job_collect",
+    "print_job_create",
+    "print_job_deliver",
+    "print_job_dispatch",
+    "print_job_ready",
+    "print_job_reprint",
+    "printed_data",
+    "verification_record",
+    "waybills_import",
+]
