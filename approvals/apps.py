@@ -1,18 +1,20 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import demo, personal_centre
+
 
 class ApprovalsConfig(AppConfig):
     name = "approvals"
     verbose_name = _("Approvals")
 
     def ready(self):
-        from portal import demo, personal_centre
-        from portal.clock import registry
+        # Modules that import models come here: when Django imports this file, no model is loaded yet.
+        from portal.clock import registry  # noqa: PLC0415 - imports models
 
-        from . import clock, services
-        from .demo import load_demo_catalogue
-        from .views import my_applications_section
+        from . import clock, services  # noqa: PLC0415 - imports models
+        from .demo import load_demo_catalogue  # noqa: PLC0415 - imports models
+        from .views import my_applications_section  # noqa: PLC0415 - imports models
 
         demo.register("approvals", order=10, loader=load_demo_catalogue)
         registry.register(clock.applications_clock(on_passed=services.application_accept_late_intake))

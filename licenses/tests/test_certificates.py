@@ -1,15 +1,25 @@
 """The permit PDF, public verification, the holder's certificates, status changes."""
 
 import io
+from datetime import date, timedelta
 
+import pypdfium2
 import pytest
+import zxingcpp
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
-from licenses import services
-from licenses.models import Certificate, VerificationLog
+from licenses import pdf, services
+from licenses.models import Certificate, CertificateAccess, PrintJob, VerificationLog
 from licenses.pdf import certificate_pdf_bytes, render_certificates, verify_url
+from licenses.services import certificates as certificate_services
+from licenses.services.certificates import _valid_until
+from licenses.tasks import certificates_daily
 from licenses.tests import factories
 from portal import errors
+from portal.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +31,10 @@ def certificate(construction_department, permit_item, citizen, clerk, reviewer):
 
 
 def _render_page(pdf_bytes: bytes):
-    import pypdfium2
-
     return pypdfium2.PdfDocument(pdf_bytes)[0].render(scale=2).to_pil()
 
 
 def test_the_pdf_holds_the_chinese_text(certificate, citizen):
-    from pypdf import PdfReader
-
     text = PdfReader(io.BytesIO(certificate_pdf_bytes(certificate))).pages[0].extract_text()
     for expected in (
         "建筑工程施工许可证",
@@ -41,8 +47,6 @@ def test_the_pdf_holds_the_chinese_text(certificate, citizen):
 
 
 def test_the_pdf_embeds_its_font_as_a_subset(certificate):
-    from pypdf import PdfReader
-
     page = PdfReader(io.BytesIO(certificate_pdf_bytes(certificate))).pages[0]
     fonts = [font.get_object() for font in page["/Resources"]["/Font"].values()]
     cjk = [f for f in fonts if "/DescendantFonts" in f or "/FontDescriptor" in f or f.get("/Subtype") == "/TrueType"]
@@ -57,8 +61,6 @@ def test_the_pdf_embeds_its_font_as_a_subset(certificate):
 
 
 def test_the_qr_code_decodes_to_the_verification_address(certificate, settings):
-    import zxingcpp
-
     settings.PORTAL_BASE_URL = "https://zwfw.example.gov.cn"
     results = zxingcpp.read_barcodes(_render_page(certificate_pdf_bytes(certificate)))
     assert [r.text for r in results] == [f"https://zwfw.example.gov.cn/verify/{certificate.token}/"]
@@ -66,18 +68,12 @@ def test_the_qr_code_decodes_to_the_verification_address(certificate, settings):
 
 
 def test_a_batch_pdf_has_one_page_per_certificate_in_order(certificate, tmp_path):
-    from pypdf import PdfReader
-
     path = tmp_path / "batch.pdf"
     assert render_certificates([certificate, certificate], str(path)) == 2
     assert len(PdfReader(str(path)).pages) == 2
 
 
 def test_a_missing_font_is_a_clear_error(settings, certificate):
-    from django.core.exceptions import ImproperlyConfigured
-    from reportlab.pdfbase import pdfmetrics
-
-    from licenses import pdf
 
     registered = pdfmetrics._fonts.pop(pdf.FONT_NAME, None)
     settings.PERMIT_FONT_PATH = "/nonexistent/font.ttf"
@@ -175,8 +171,6 @@ def test_a_corrected_certificate_supersedes_the_old_one(client, certificate, rev
 
 
 def test_renewal_starts_a_new_validity_period(certificate, reviewer):
-    from datetime import date
-
     Certificate.objects.filter(pk=certificate.pk).update(valid_until=date(2026, 12, 1))
     certificate.certificate_type.validity_years = 5
     certificate.certificate_type.save()
@@ -185,10 +179,6 @@ def test_renewal_starts_a_new_validity_period(certificate, reviewer):
 
 
 def test_the_daily_task_expires_and_reminds_each_holder_once(certificate, citizen):
-    from datetime import date, timedelta
-
-    from licenses.tasks import certificates_daily
-    from portal.models import Notification
 
     Certificate.objects.filter(pk=certificate.pk).update(valid_until=date.today() + timedelta(days=20))
     certificates_daily.delay()
@@ -202,8 +192,6 @@ def test_the_daily_task_expires_and_reminds_each_holder_once(certificate, citize
 
 
 def test_a_look_up_of_another_departments_certificate_is_logged_with_its_purpose(client, certificate, other_reviewer):
-    from licenses.models import CertificateAccess
-
     client.force_login(other_reviewer)
     url = reverse("admin:licenses_certificate_share")
     refused = client.get(url, {"q": certificate.number, "purpose": ""})
@@ -219,8 +207,6 @@ def test_a_look_up_of_another_departments_certificate_is_logged_with_its_purpose
 
 
 def test_searching_by_holder_id_or_name_works_and_own_department_is_not_logged(client, certificate, reviewer, citizen):
-    from licenses.models import CertificateAccess
-
     client.force_login(reviewer)
     url = reverse("admin:licenses_certificate_share")
     assert list(client.get(url, {"q": citizen.id_number, "purpose": "复核"}).context["results"]) == [certificate]
@@ -267,9 +253,6 @@ def test_the_public_page_does_not_show_staff_reasons(client, certificate, review
 
 
 def test_a_certificate_issued_on_29_february_ends_on_28_february(certificate):
-    from datetime import date
-
-    from licenses.services.certificates import _valid_until
 
     certificate.certificate_type.validity_years = 1
     assert _valid_until(certificate.certificate_type, date(2024, 2, 29)) == date(2025, 2, 28)
@@ -277,9 +260,6 @@ def test_a_certificate_issued_on_29_february_ends_on_28_february(certificate):
 
 
 def test_the_daily_task_writes_the_expiry_into_the_history_once(certificate):
-    from datetime import date, timedelta
-
-    from licenses.tasks import certificates_daily
 
     Certificate.objects.filter(pk=certificate.pk).update(valid_until=date.today() - timedelta(days=1))
     before = certificate.history.count()
@@ -302,8 +282,6 @@ def test_the_daily_task_writes_the_expiry_into_the_history_once(certificate):
     ],
 )
 def test_expiry_changes_only_a_valid_certificate_past_its_validity(certificate, status, days_left):
-    from datetime import date, timedelta
-
     valid_until = None if days_left is None else date.today() + timedelta(days=days_left)
     Certificate.objects.filter(pk=certificate.pk).update(status=status, valid_until=valid_until)
     before = certificate.history.count()
@@ -313,9 +291,6 @@ def test_expiry_changes_only_a_valid_certificate_past_its_validity(certificate, 
 
 
 def test_a_certificate_changed_after_the_sweep_listed_it_is_not_expired(certificate, reviewer, monkeypatch):
-    from datetime import date, timedelta
-
-    from licenses.services import certificates as certificate_services
 
     Certificate.objects.filter(pk=certificate.pk).update(valid_until=date.today() - timedelta(days=1))
     real = services.certificate_expire
@@ -373,8 +348,6 @@ def test_the_reviewer_of_the_issuing_department_revokes_and_is_named_in_the_hist
 )
 @pytest.mark.parametrize("role", ["clerk", "other_reviewer", "print_operator", "supervisor"])
 def test_the_other_changes_refuse_whoever_may_not_make_them(certificate, action, kwargs, role, request):
-    from licenses.models import PrintJob
-
     if action == "certificate_reinstate":
         Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.SUSPENDED)
     before = _snapshot(certificate), PrintJob.objects.count()
@@ -414,8 +387,6 @@ def test_the_admin_reports_a_refusal_per_certificate(client, certificate, review
 
 @pytest.mark.parametrize("role", ["citizen", "print_operator"])
 def test_only_those_allowed_search_every_departments_certificates(certificate, role, request):
-    from licenses.models import CertificateAccess
-
     with pytest.raises(errors.ActionRefused, match="您没有查询全市各部门证照的权限"):
         services.certificates_search(user=request.getfixturevalue(role), query=certificate.number, purpose="核验")
     assert not CertificateAccess.objects.exists()

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -58,8 +59,6 @@ def test_a_file_without_the_columns_is_refused_whole(food_type, tmp_path):
 
 
 def test_the_administrator_imports_from_the_admin(client, administrator, food_type):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(administrator)
     upload = SimpleUploadedFile(
         "c.csv", _csv(f"scjg-01,JY9,李记,{portal_factories.id_number()},2025-01-01,,").encode(), "text/csv"

@@ -1,5 +1,6 @@
 """Issuance on approval: one certificate and one print job, gapless numbers, idempotent."""
 
+import io
 import threading
 from datetime import date
 
@@ -8,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from approvals import services
+from approvals.services import common
 from licenses.models import Certificate, CertificateType, ItemCertificate, PrintJob
 from licenses.services import certificate_issue_for
 from licenses.tests import factories
@@ -62,7 +64,6 @@ def test_a_retried_issuance_never_issues_a_second_certificate(permit_type, permi
 def test_a_failed_approval_gives_its_number_back(permit_type, permit_item, citizen, clerk, reviewer, monkeypatch):
     first = _in_review(permit_item, citizen, clerk, reviewer)
     second = _in_review(permit_item, citizen, clerk, reviewer)
-    from approvals.services import common
 
     def broken_notify(*args, **kwargs):
         raise RuntimeError("mail store down")
@@ -78,8 +79,6 @@ def test_a_failed_approval_gives_its_number_back(permit_type, permit_item, citiz
 
 
 def test_seed_demo_creates_72_types_over_22_departments(settings):
-    import io
-
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
     assert CertificateType.objects.count() == 72

@@ -1,6 +1,9 @@
 """证照免提交: a material the city already issued as a certificate needs no upload."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from approvals import services
@@ -79,9 +82,6 @@ def test_another_persons_certificate_does_not_count(planning_permit, permit_item
 
 
 def test_seed_demo_gives_the_demo_enterprise_its_business_licence(settings):
-    import io
-
-    from django.core.management import call_command
 
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())

@@ -1,16 +1,29 @@
 """The printing centre: the print-job state machine, batch PDFs, reprints, failed batches."""
 
 import io
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone, translation
+from django_fsm import TransitionNotAllowed, has_transition_perm
 from django_fsm_log.models import StateLog
 from pypdf import PdfReader
 
-from licenses.models import PrintBatch, PrintJob
+from approvals import services as approval_services
+from approvals.tests import factories as approval_factories
+from licenses import services
+from licenses.models import Certificate, CertificateType, PrintBatch, PrintJob
+from licenses.services import certificates as certificate_services
 from licenses.services import printing
 from licenses.tests import factories
+from portal.clock import deadlines, sweep
 from portal.errors import ActionRefused
+from portal.models import ClockAlert, Notification
 from portal.tests import factories as portal_factories
 
 pytestmark = pytest.mark.django_db
@@ -85,9 +98,6 @@ def test_a_queued_job_cannot_be_reprinted(jobs, print_operator):
 
 
 def test_the_state_machine_courier_and_pickup_paths(jobs, print_operator, reviewer):
-    from django.utils import timezone
-    from django_fsm import TransitionNotAllowed
-
     job = PrintJob.objects.get(pk=jobs[0].pk)
     with pytest.raises(TransitionNotAllowed):
         job.dispatch(by=print_operator, at=timezone.now(), courier="EMS", waybill="1")
@@ -100,7 +110,6 @@ def test_the_state_machine_courier_and_pickup_paths(jobs, print_operator, review
     other.make_ready(by=print_operator)
     other.collect(by=print_operator, at=timezone.now(), collector_id_number="x")
     assert other.state == "collected"
-    from django_fsm import has_transition_perm
 
     third = PrintJob.objects.get(pk=jobs[2].pk)
     assert not has_transition_perm(third.mark_printed, reviewer)
@@ -150,8 +159,6 @@ def _printed(jobs, operator):
 
 
 def test_dispatch_tells_the_holder_the_waybill_and_the_personal_centre_shows_it(client, jobs, print_operator):
-    from portal.models import Notification
-
     _printed(jobs, print_operator)
     job = printing.print_job_dispatch(
         job_id=jobs[0].pk, actor=print_operator, courier="中国邮政 EMS", waybill="EM123456789CN"
@@ -169,8 +176,6 @@ def test_dispatch_tells_the_holder_the_waybill_and_the_personal_centre_shows_it(
 
 
 def test_pickup_with_a_wrong_id_is_refused_and_the_holders_id_collects(jobs, print_operator):
-    from django.utils import translation
-
     _printed(jobs, print_operator)
     job = printing.print_job_ready(job_id=jobs[1].pk, actor=print_operator)
     stranger = portal_factories.id_number()
@@ -207,8 +212,6 @@ def test_the_waybill_csv_applies_good_rows_and_reports_bad_ones_by_line(jobs, pr
 
 
 def test_the_operator_uploads_waybills_in_the_admin(client, jobs, print_operator):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     _printed(jobs[:1], print_operator)
     client.force_login(print_operator)
     upload = SimpleUploadedFile("w.csv", f"{jobs[0].certificate.number},EMS,EM9\n".encode(), "text/csv")
@@ -217,13 +220,6 @@ def test_the_operator_uploads_waybills_in_the_admin(client, jobs, print_operator
 
 
 def test_the_one_clock_sweep_warns_and_alerts_on_print_deadlines_once(jobs, print_operator, supervisor):
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
-
-    import time_machine
-
-    from portal.clock import sweep
-    from portal.models import ClockAlert, Notification
 
     job = PrintJob.objects.get(pk=jobs[0].pk)
     due = job.due_at.astimezone(ZoneInfo("Asia/Shanghai"))
@@ -245,12 +241,6 @@ def test_the_one_clock_sweep_warns_and_alerts_on_print_deadlines_once(jobs, prin
 
 
 def test_a_dispatched_job_is_not_alerted(jobs, print_operator):
-    from datetime import timedelta
-
-    import time_machine
-
-    from portal.clock import sweep
-    from portal.models import ClockAlert
 
     _printed(jobs[:1], print_operator)
     printing.print_job_dispatch(job_id=jobs[0].pk, actor=print_operator, courier="EMS", waybill="EM1")
@@ -262,11 +252,6 @@ def test_a_dispatched_job_is_not_alerted(jobs, print_operator):
 def test_a_big_batch_encodes_qr_codes_in_another_process_and_falls_back_when_it_cannot(
     construction_department, permit_item, print_operator, monkeypatch
 ):
-    from concurrent.futures import ProcessPoolExecutor
-
-    from django.utils import timezone
-
-    from licenses.models import Certificate, CertificateType
 
     certificate_type = CertificateType.objects.create(
         code="t", name="测试证", department=construction_department, number_prefix="T"
@@ -302,9 +287,6 @@ def test_a_big_batch_encodes_qr_codes_in_another_process_and_falls_back_when_it_
 
 
 def test_the_authorised_agent_collects(construction_department, permit_item, citizen, clerk, reviewer, print_operator):
-    from approvals import services as approval_services
-    from approvals.tests import factories as approval_factories
-
     factories.permit_type(construction_department, permit_item)
     agent_id = portal_factories.id_number()
     draft = approval_factories.complete_draft(permit_item, citizen)
@@ -333,9 +315,6 @@ def test_the_authorised_agent_collects(construction_department, permit_item, cit
 
 
 def test_jobs_claimed_by_a_batch_whose_worker_died_can_be_printed_again(jobs, print_operator):
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     dead = printing.print_batch_create(actor=print_operator, job_ids=[jobs[0].pk])
     PrintBatch.objects.filter(pk=dead.pk).update(
@@ -362,11 +341,6 @@ def test_a_live_batch_keeps_its_claim(jobs, print_operator):
 
 @pytest.mark.parametrize("local_time", ["2026-03-05 23:30", "2026-03-06 00:30"])
 def test_a_print_job_is_due_by_the_art_44_deadline_of_the_local_day_of_issue(jobs, local_time, settings):
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from licenses.models import Certificate
-    from portal.clock import deadlines
 
     certificate = jobs[0].certificate
     PrintJob.objects.filter(pk=jobs[0].pk).delete()
@@ -381,11 +355,6 @@ def test_a_print_job_is_due_by_the_art_44_deadline_of_the_local_day_of_issue(job
 def test_issuance_corrections_and_renewals_queue_their_print_job_in_one_place(
     construction_department, permit_item, citizen, clerk, reviewer, monkeypatch
 ):
-    from django.utils import timezone
-
-    from licenses import services
-    from licenses.services import certificates as certificate_services
-    from portal.clock import deadlines
 
     created = []
     real = services.print_job_create
