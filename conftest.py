@@ -1,4 +1,4 @@
-"""The shared cast of test actors, one fixture per role (see CONVENTIONS.md)."""
+"""The shared cast of test actors, one fixture per role (citizens, enterprise, clerk, reviewers, printer, ...)."""
 
 import os
 import subprocess

@@ -1,1 +1,1 @@
-"""Models of consultations: filled by later issues (see DESIGN.md)."""
+"""Models of consultations: questions, appointments and ratings are built here next."""
