@@ -113,9 +113,9 @@ def working_days_left(application: Application, now: datetime | None = None) -> 
 # --- the clock registered with the core --------------------------------------------------
 
 
-def recipients(application: Application) -> list[User]:
-    """Return who is alerted: the clerks at intake, else the handler and the department's reviewers;
-    the supervisors always."""
+def recipients(application: Application, level: str) -> list[User]:
+    """Return who is alerted at either level: the clerks at intake, else the handler and the department's
+    reviewers; the supervisors always."""
     users = User.objects.filter(is_active=True)
     supervisors = list(users.filter(groups__name=roles.SUPERVISOR))
     if application.state == State.SUBMITTED:

@@ -24,8 +24,8 @@ def open_jobs():
     return PrintJob.objects.filter(state__in=OPEN_STATES)
 
 
-def recipients(job: PrintJob):
-    """Return who is alerted: the print operators and the supervisors."""
+def recipients(job: PrintJob, level: str):
+    """Return who is alerted at either level: the print operators and the supervisors."""
     return User.objects.filter(is_active=True, groups__name__in=[roles.PRINT_OPERATOR, roles.SUPERVISOR]).distinct()
 
 

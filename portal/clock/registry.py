@@ -33,7 +33,8 @@ class Clock:
     model: type[models.Model]
     # The rows whose clock may run; the sweep narrows it with range queries on the indexed fields.
     open: Callable[[], models.QuerySet]
-    recipients: Callable[[models.Model], Iterable[User]]
+    # Whom to tell when the object reaches a level (warning or overdue).
+    recipients: Callable[[models.Model, str], Iterable[User]]
     notice: Callable[[models.Model, str], Notice]
     # Notifications are of kind "<kind>_warning" and "<kind>_overdue".
     kind: str

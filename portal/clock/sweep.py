@@ -59,7 +59,7 @@ def alert(clock: Clock | str, obj: Model, level: str) -> bool:
         return False
     with translation.override(settings.LANGUAGE_CODE):  # staff read alerts in the official language
         notice = clock.notice(obj, level)
-    for user in clock.recipients(obj):
+    for user in clock.recipients(obj, level):
         notification_send(
             user=user, kind=f"{clock.kind}_{level}", title=notice.title, body=notice.body, link=notice.link
         )
