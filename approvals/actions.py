@@ -2,7 +2,8 @@
 
 Each row names the action, its label, the transition it runs and the states it starts from,
 the permission it needs beyond the transition's own check, the form it asks for (if any) and
-the service that does the work. Adding a staff step means adding a row here.
+the service that does the work. Adding a staff step means adding a row here; which rows
+are open to a user on an application is read by ``selectors.staff_actions_for``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_fsm import has_transition_perm
 
 from portal.models import User
 
@@ -139,14 +139,3 @@ ACTIONS: list[StaffAction] = [
 ]
 
 STAFF_ACTIONS: dict[str, StaffAction] = {action.name: action for action in ACTIONS}
-
-
-def staff_actions_for(application: Application, user: User) -> list[StaffAction]:
-    """Return the staff actions open to this user on this application now, in the table's order."""
-    return [
-        action
-        for action in ACTIONS
-        if application.state in action.sources
-        and has_transition_perm(getattr(application, action.transition), user)
-        and (action.allowed is None or action.allowed(application, user))
-    ]

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import has_transition_perm
 from django_fsm_log.models import StateLog
 
 from portal.clock import calendar, deadlines
@@ -17,6 +18,7 @@ from portal.clock.levels import Level
 from portal.models import User
 
 from . import clock
+from .actions import ACTIONS, StaffAction
 from .models import Application, ServiceItem, State
 
 
@@ -192,6 +194,17 @@ def applications_for_staff(user: User) -> QuerySet[Application]:
 
 
 # Actions staff take in the admin: name -> (transition method, needs a form)
+def staff_actions_for(application: Application, user: User) -> list[StaffAction]:
+    """Return the staff actions (approvals.actions) open to this user on this application now, in order."""
+    return [
+        action
+        for action in ACTIONS
+        if application.state in action.sources
+        and has_transition_perm(getattr(application, action.transition), user)
+        and (action.allowed is None or action.allowed(application, user))
+    ]
+
+
 def working_days_waited(application: Application) -> int | None:
     """Return the working days since submission (the day itself not counted)."""
     if not application.submitted_at:

@@ -18,9 +18,9 @@ from portal.clock import deadlines
 from portal.masking import mask_id_number
 
 from .. import schema, selectors
-from ..actions import staff_actions_for
 from ..material_sources import provided_materials
 from ..models import Application, State
+from ..selectors import staff_actions_for
 from .batch import BatchApproveMixin
 from .staff_actions import StaffActionMixin
 from .supervision import SupervisionMixin

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import errors
 
-from ..actions import STAFF_ACTIONS, staff_actions_for
+from ..actions import STAFF_ACTIONS
 from ..models import remedy_text
+from ..selectors import staff_actions_for
 
 
 class StaffActionMixin:

@@ -39,6 +39,10 @@ class Migration(migrations.Migration):
                 verbose_name="time-limit status",
             ),
         ),
+        migrations.AddIndex(
+            model_name="printjob",
+            index=models.Index(fields=["due_level", "due_at"], name="licenses_printjob_due_idx"),
+        ),
         migrations.RunPython(alerts_to_core, alerts_back),
         migrations.DeleteModel(name="PrintJobAlert"),
     ]

@@ -86,6 +86,8 @@ class PrintJob(FSMModelMixin, models.Model):
         verbose_name_plural = _("print jobs")
         ordering = ["due_at", "id"]
         permissions = [("operate_printing", _("Can print, reprint, dispatch and hand over certificates"))]
+        # The clock sweep's range queries: level, then the deadline.
+        indexes = [models.Index(fields=["due_level", "due_at"], name="licenses_printjob_due_idx")]
 
     def __str__(self):
         return f"{self.certificate.number} ({self.get_state_display()})"
