@@ -8,6 +8,7 @@ import time_machine
 from approvals import services, tasks
 from approvals.models import Application, BatchJob, State
 from approvals.tests import factories
+from portal import tasks as portal_tasks
 from portal.models import ClockAlert, Notification
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -36,13 +37,12 @@ def test_a_worker_process_approves_a_batch_exactly_once(real_worker, permit_item
 
 
 def test_a_redelivered_sweep_task_alerts_once(real_worker, permit_item, citizen, clerk, reviewer, supervisor):
-
     with time_machine.travel("2026-01-05 10:00 +0800", tick=False):
         application = factories.submitted(permit_item, citizen)
         services.application_accept(application_id=application.pk, actor=clerk)
     # The same message delivered twice, as after a worker killed before acknowledging it.
-    tasks.sla_sweep_run.apply_async(queue=real_worker)
-    tasks.sla_sweep_run.apply_async(queue=real_worker)
+    portal_tasks.clock_sweep_run.apply_async(queue=real_worker)
+    portal_tasks.clock_sweep_run.apply_async(queue=real_worker)
     # A sentinel behind them: the solo worker runs messages in order, so when the empty
     # batch is done, both sweeps have run.
     sentinel = BatchJob.objects.create(created_by=reviewer, department=reviewer.department, application_ids=[])
