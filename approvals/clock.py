@@ -32,7 +32,7 @@ def _today(now: datetime | None = None):
 
 
 def _set_level(application: Application, now: datetime | None = None) -> None:
-    application.due_level = sweep.level_at(application.current_due_at, now)
+    sweep.set_level(NAME, application, now)
 
 
 def clock_on_submit(application: Application, now: datetime) -> None:

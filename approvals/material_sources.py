@@ -1,7 +1,8 @@
 """Materials the city already holds (证照免提交): providers registered by other apps.
 
-approvals may not import licenses, so licenses registers a provider in its
-AppConfig.ready(). A provider takes an application and returns, for the materials it
+approvals calls licenses only once, to issue a certificate at approval; everything else
+licenses offers approvals comes through registries like this one: licenses registers a
+provider in its AppConfig.ready(). A provider takes an application and returns, for the materials it
 can stand in for, what stands in: a label and a link.
 """
 

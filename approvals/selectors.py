@@ -193,7 +193,6 @@ def applications_for_staff(user: User) -> QuerySet[Application]:
     return qs.none()
 
 
-# Actions staff take in the admin: name -> (transition method, needs a form)
 def staff_actions_for(application: Application, user: User) -> list[StaffAction]:
     """Return the staff actions (approvals.actions) open to this user on this application now, in order."""
     return [

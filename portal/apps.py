@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from . import signals  # noqa: F401, PLC0415 - connects receivers; imports models
+        from . import checks, signals  # noqa: F401, PLC0415 - registers checks, connects receivers; imports models

@@ -162,7 +162,7 @@ if DEBUG:
 MEDIA_URL = "media/"
 # Uploads are never served directly: views check permissions and stream them.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-# Certificate history is read-only: changes go through licenses/services.py.
+# Certificate history is read-only: changes go through the services of licenses.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Transition log (electronic tracking): django-fsm-log, plus the actor's role at the time.

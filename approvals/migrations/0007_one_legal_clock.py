@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RemoveIndex(model_name="application", name="approvals_app_sla_idx"),
+        migrations.RemoveIndex(model_name="application", name="approvals_app_intake_idx"),
         migrations.RenameField(model_name="application", old_name="due_at", new_name="promised_due_at"),
         migrations.RenameField(model_name="application", old_name="sla_due_at", new_name="current_due_at"),
         migrations.RenameField(model_name="application", old_name="sla_level", new_name="due_level"),
@@ -50,6 +51,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="application",
             index=models.Index(fields=["due_level", "current_due_at"], name="approvals_app_due_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="application",
+            index=models.Index(fields=["state", "current_due_at"], name="approvals_app_intake_idx"),
         ),
         migrations.RunPython(alerts_to_core, alerts_back),
         migrations.DeleteModel(name="SlaAlert"),

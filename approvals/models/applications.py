@@ -190,7 +190,8 @@ class Application(FSMModelMixin, models.Model):
             models.Index(fields=["department", "state"]),
             # The clock sweep's range queries: level, then the current deadline.
             models.Index(fields=["due_level", "current_due_at"], name="approvals_app_due_idx"),
-            models.Index(fields=["state", "intake_due_at"], name="approvals_app_intake_idx"),
+            # Late intakes (Art. 32): waiting for intake and past the current deadline.
+            models.Index(fields=["state", "current_due_at"], name="approvals_app_intake_idx"),
         ]
 
     def __str__(self):

@@ -10,7 +10,7 @@ from .catalogue import ServiceMaterial
 
 
 class ClockPause(models.Model):
-    """A period in which the legal clock does not run (suspension, Art. 45)."""
+    """A period in which the legal clock does not run: a correction notice, or a suspension (Art. 45)."""
 
     class Kind(models.TextChoices):
         HEARING = "hearing", _("Hearing")

@@ -9,7 +9,8 @@ A date the calendar does not cover (next year, before the State Council publishe
 schedule) counts Monday to Friday as working days, except the statutory holidays that the
 ``holidays`` package already knows for that year (New Year, Spring Festival, Qingming,
 Labour Day, Dragon Boat, Mid-Autumn, National Day); only the make-up working days are
-then unknown. The gap is reported: a log warning once per year and process, and
+then unknown. The gap is reported: a log warning once per year each time a process loads the
+calendar (every few minutes), and
 ``WorkCalendar.missing_dates`` for the check that alerts supervisors until the official
 schedule is entered.
 """

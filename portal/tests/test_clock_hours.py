@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.clock import hours
@@ -66,3 +67,11 @@ def test_bad_hall_hours_are_refused_with_the_setting_named(text):
 def test_the_default_hall_hours_come_from_the_settings(settings):
     settings.HALL_HOURS = "08:30-12:00"
     assert hours.hall_hours() == [(time(8, 30), time(12, 0))]
+
+
+def test_the_system_check_refuses_bad_hall_hours(settings):
+    settings.HALL_HOURS = "9 to 5"
+    errors = [e for e in run_checks() if e.id == "portal.E001"]
+    assert len(errors) == 1 and "HALL_HOURS" in errors[0].msg
+    settings.HALL_HOURS = "09:00-12:00,13:30-17:00"
+    assert not [e for e in run_checks() if e.id == "portal.E001"]
