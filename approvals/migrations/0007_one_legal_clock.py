@@ -20,10 +20,15 @@ def alerts_to_core(apps, schema_editor):
 def alerts_back(apps, schema_editor):
     SlaAlert = apps.get_model("approvals", "SlaAlert")
     ClockAlert = apps.get_model("portal", "ClockAlert")
+    Application = apps.get_model("approvals", "Application")
+    existing = set(Application.objects.values_list("pk", flat=True))
     for alert in ClockAlert.objects.filter(clock="applications").iterator():
-        SlaAlert.objects.get_or_create(
+        if alert.object_id not in existing:
+            continue  # the core's alerts outlive their object; the old table could not
+        copy, _ = SlaAlert.objects.get_or_create(
             application_id=alert.object_id, level=alert.level, defaults={"deadline": alert.deadline}
         )
+        SlaAlert.objects.filter(pk=copy.pk).update(created_at=alert.created_at)
 
 
 class Migration(migrations.Migration):

@@ -67,6 +67,25 @@ def test_late_intake_is_accepted_by_law_as_of_the_day_received(submitted_friday,
     assert Notification.objects.filter(user=clerk, kind="auto_accepted").count() == 1
 
 
+def test_a_late_intake_already_overdue_is_still_accepted_by_law(submitted_friday, clerk, citizen):
+    # A notice on the last intake day, answered on the Saturday: no working day passed while
+    # paused, so the intake deadline stays Friday 4 December and the case is overdue at once.
+    material = submitted_friday.item.materials.first()
+    with at("2026-12-04"):
+        services.application_request_correction(
+            application_id=submitted_friday.pk, actor=clerk, items=[(material, "", "盖章不清")]
+        )
+    with at("2026-12-05"):
+        services.application_submit(application_id=submitted_friday.pk, actor=citizen)
+    application = Application.objects.get()
+    assert (application.state, application.due_level) == (State.SUBMITTED, "overdue")
+    with at("2026-12-07"):
+        result = sweep.run()
+    application.refresh_from_db()
+    assert result.of("applications").handled == [application.reference]
+    assert application.state == State.ACCEPTED and application.auto_accepted
+
+
 def test_warning_then_overdue_alert_the_right_people_once(
     submitted_friday, clerk, reviewer, other_reviewer, supervisor
 ):

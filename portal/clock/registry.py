@@ -42,7 +42,8 @@ class Clock:
     level_field: str = "due_level"
     select_related: tuple[str, ...] = ()
     # When a deadline passes on a row matching ``passed_filter``, the sweep calls ``on_passed(pk)``
-    # instead of raising it to overdue; it returns a label of what it did, or None to fall back to the alert.
+    # instead of raising it to overdue; it returns a label of what it did, or None when it had
+    # nothing to do (someone acted meanwhile).
     on_passed: Callable[[int], str | None] | None = None
     passed_filter: models.Q | None = None
 

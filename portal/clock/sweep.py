@@ -133,12 +133,13 @@ def sweep_clock(clock: Clock, *, now: datetime) -> ClockResult:
     running = clock.open()
     passed = running.filter(**{f"{level}__in": [Level.NORMAL, Level.WARNING], f"{due}__lt": now})
     if clock.on_passed is not None:
-        for pk in _ids(passed.filter(clock.passed_filter)):
+        # Whatever their level: a row the handler owns may already be overdue (e.g. resubmitted on a
+        # weekend after a correction notice on the last day) and must still be handled.
+        for pk in _ids(running.filter(clock.passed_filter, **{f"{due}__lt": now})):
             label = clock.on_passed(pk)
             if label:
                 result.handled.append(label)
-            else:
-                result.overdue += escalate(clock, pk, Level.OVERDUE, now=now)
+            # None: someone acted a moment ago; the next sweep sees the row as it is now.
         passed = passed.exclude(clock.passed_filter)
     for pk in _ids(passed):
         result.overdue += escalate(clock, pk, Level.OVERDUE, now=now)
