@@ -62,7 +62,7 @@ def plans():
     now = timezone.now()
     passed = Application.objects.filter(due_level__in=[Level.NORMAL, Level.WARNING], current_due_at__lt=now)
     overdue = passed.exclude(state="submitted")
-    late = passed.filter(state="submitted")
+    late = Application.objects.filter(state="submitted", current_due_at__lt=now)  # the Art. 32 handler's rows
     threshold = deadlines.end_of_day(deadlines.warning_threshold(timezone.localdate(), 1))
     soon = Application.objects.filter(due_level=Level.NORMAL, current_due_at__gte=now, current_due_at__lte=threshold)
     for name, qs in (("overdue", overdue), ("due soon", soon), ("late intake", late)):
