@@ -60,7 +60,7 @@ class ApplicationAdmin(
     list_filter = [StateFilter, "channel"]
     search_fields = ["reference", "applicant_name", "=applicant_id_number", "item__name"]
     list_per_page = 50
-    actions = ["batch_approve"]
+    actions = ["batch_claim", "batch_approve"]
     fieldsets = [
         (None, {"fields": ["reference", "item", "department", "channel", "state", "handler"]}),
         (
@@ -111,6 +111,7 @@ class ApplicationAdmin(
         actions = super().get_actions(request)
         if not request.user.has_perm("approvals.review_application"):
             actions.pop("batch_approve", None)
+            actions.pop("batch_claim", None)
         return actions
 
     @admin.display(description=_("item"), ordering="item__name")

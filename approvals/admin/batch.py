@@ -1,4 +1,4 @@
-"""Batch approval: the action on the applications list, and the batches with their progress."""
+"""Batch claim and batch approval: the actions on the applications list, and the batches with their progress."""
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -12,24 +12,34 @@ from portal import errors
 from portal.admin import ReadOnlyAdmin
 
 from .. import services, tasks
-from ..models import BatchJob, State
+from ..models import BatchJob
+
+MESSAGE_REASONS = 20  # skipped references named in a result message; the batch page lists them all
+
+
+def _with_reasons(summary: str, skipped: list[tuple[str, str]], more: str = "") -> str:
+    """Return a result message: the summary, then each skipped reference with its reason."""
+    reasons = "; ".join(f"{reference}: {reason}" for reference, reason in skipped[:MESSAGE_REASONS])
+    return " ".join(part for part in (str(summary), reasons, more if len(skipped) > MESSAGE_REASONS else "") if part)
 
 
 class BatchApproveMixin:
-    """The batch approval action of the applications list (reviewers only)."""
+    """The batch claim and batch approval actions of the applications list (reviewers only)."""
 
     @admin.action(description=_("Approve the selected applications"), permissions=["review"])
     def batch_approve(self, request, queryset):
         selected = list(queryset.values_list("pk", flat=True))
-        in_review = queryset.filter(state=State.IN_REVIEW, department_id=request.user.department_id).count()
         if request.POST.get("confirmed") != "yes":
+            preview = services.batch_preview(actor=request.user, application_ids=selected)
             context = {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "title": _("Approve in batch"),
                 "selected": selected,
                 "count": len(selected),
-                "in_review": in_review,
+                "ready": len(preview.ready),
+                "to_claim": preview.to_claim,
+                "skipped": preview.skipped,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "sync_limit": settings.BATCH_APPROVE_SYNC_LIMIT,
             }
@@ -44,13 +54,41 @@ class BatchApproveMixin:
             self.message_user(request, _("%(n)d applications are being approved in the background.") % {"n": job.total})
             return redirect("admin:approvals_batchjob_change", job.pk)
         job = services.batch_job_run(job_id=job.pk)
-        skipped = job.items.filter(approved=False).select_related("application")
-        message = _("%(done)d approved, %(skipped)d skipped.") % {"done": job.done, "skipped": job.failed}
-        reasons = "; ".join(f"{item.application.reference}: {item.message}" for item in skipped[:20])
+        skipped = [
+            (item.application.reference, item.message)
+            for item in job.items.filter(approved=False).select_related("application").order_by("pk")
+        ]
         self.message_user(
-            request, f"{message} {reasons}".strip(), messages.SUCCESS if not job.failed else messages.WARNING
+            request,
+            _with_reasons(
+                _("%(done)d approved, %(skipped)d skipped.") % {"done": job.done, "skipped": job.failed},
+                skipped,
+                _("See batch #%(id)d for the others.") % {"id": job.pk},
+            ),
+            messages.SUCCESS if not job.failed else messages.WARNING,
         )
         return None
+
+    @admin.action(description=_("Claim the selected applications"), permissions=["review"])
+    def batch_claim(self, request, queryset):
+        try:
+            outcome = services.batch_claim(
+                actor=request.user, application_ids=list(queryset.values_list("pk", flat=True))
+            )
+        except errors.ActionRefused as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+            return
+        summary = _("%(claimed)d claimed, %(skipped)d skipped.") % {
+            "claimed": len(outcome.claimed),
+            "skipped": len(outcome.skipped),
+        }
+        self.message_user(
+            request,
+            _with_reasons(
+                summary, outcome.skipped, _("%(n)d more skipped.") % {"n": len(outcome.skipped) - MESSAGE_REASONS}
+            ),
+            messages.SUCCESS if not outcome.skipped else messages.WARNING,
+        )
 
     def has_review_permission(self, request):
         return request.user.has_perm("approvals.review_application")
@@ -82,7 +120,7 @@ class BatchJobAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "job": job,
-            "skipped": job.items.filter(approved=False).select_related("application")[:200],
+            "skipped": job.items.filter(approved=False).select_related("application").order_by("pk")[:200],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -5,7 +5,16 @@ clerks), review (department reviewers), walk-in filing and batch approval. They 
 re-exported here, so callers write ``services.application_accept(...)``.
 """
 
-from .batch import batch_job_create, batch_job_resume, batch_job_run
+from .batch import (
+    BatchClaimOutcome,
+    BatchPreview,
+    batch_claim,
+    batch_job_create,
+    batch_job_resume,
+    batch_job_run,
+    batch_preview,
+    batch_refusal,
+)
 from .drafting import (
     ApplicationIncomplete,
     DraftData,
@@ -40,6 +49,8 @@ from .walk_in import application_start_walk_in, walk_in_applicant
 __all__ = [
     "LATE_INTAKE",
     "ApplicationIncomplete",
+    "BatchClaimOutcome",
+    "BatchPreview",
     "DraftData",
     "application_accept",
     "application_accept_late_intake",
@@ -61,9 +72,12 @@ __all__ = [
     "application_suspend",
     "application_update",
     "application_withdraw",
+    "batch_claim",
     "batch_job_create",
     "batch_job_resume",
     "batch_job_run",
+    "batch_preview",
+    "batch_refusal",
     "default_delivery",
     "walk_in_applicant",
 ]

@@ -1,16 +1,27 @@
-"""Batch approval by a reviewer: one transaction per application, resumable, run in a worker when large."""
+"""Batch claim and batch approval by a reviewer: one transaction per application, resumable, run in a
+worker when large.
+
+Why an application is skipped is decided in one place, ``batch_refusal``: the confirmation page
+(``batch_preview``) shows it before anything runs, and the run asks it again under the row lock,
+so the reason the reviewer reads is the reason the run applies.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import has_transition_perm
 
+from portal.clock import deadlines
 from portal.errors import ActionRefused, AlreadyHandled
 from portal.models import User
+from portal.roles import ROLE_LABELS
 
 # approvals.tasks imports this package too; each only uses the other's names at call time.
 from .. import tasks
@@ -18,16 +29,146 @@ from ..models import (
     Application,
     BatchJob,
     BatchJobItem,
+    State,
 )
-from .review import application_approve
+from .common import _lock
+from .review import application_approve, application_claim
 
 logger = logging.getLogger(__name__)
+
+APPROVE = "approve"
+CLAIM = "claim"
+
+
+def _holder(user: User) -> str:
+    """Return "role name" of the member of staff who holds an application (uses prefetched groups)."""
+    names = {group.name for group in user.groups.all()}
+    role = next((label for name, label in ROLE_LABELS.items() if name in names), _("staff member"))
+    return f"{role} {user.display_name or user.username}"
+
+
+def batch_refusal(application: Application, actor: User, *, step: str, today: date) -> str | None:
+    """Return why a batch claim or approval by `actor` skips this application, or None when it goes ahead.
+
+    `step` is CLAIM (accepted applications only) or APPROVE (accepted ones, claimed on the way,
+    and the ones under review that `actor` holds). A batch approval also leaves a case past its
+    statutory deadline (Art. 42) to be decided on its own. The handler's groups should be
+    prefetched when this runs over a list.
+    """
+    if application.department_id != actor.department_id:
+        return _("It belongs to %(department)s, not to your department.") % {"department": application.department.name}
+    held_by_other = application.handler_id is not None and application.handler_id != actor.pk
+    if application.state in (State.IN_REVIEW, State.SUSPENDED) and held_by_other:
+        return _("Held by %(holder)s.") % {"holder": _holder(application.handler)}
+    if step == CLAIM and application.state != State.ACCEPTED:
+        if application.state == State.IN_REVIEW and application.handler_id == actor.pk:
+            return _("You already hold it.")
+        return _("It is %(state)s: only accepted applications can be claimed.") % {
+            "state": application.get_state_display()
+        }
+    if step == APPROVE and application.state not in (State.ACCEPTED, State.IN_REVIEW):
+        return _("It is %(state)s: a batch approves only accepted applications and the ones under review you hold.") % {
+            "state": application.get_state_display()
+        }
+    due = application.statutory_due_at
+    if step == APPROVE and due is not None and today > deadlines.day_of(due):
+        return _("Its statutory deadline (%(day)s) has passed: decide it on its own.") % {
+            "day": deadlines.day_of(due).isoformat()
+        }
+    first = application.claim if application.state == State.ACCEPTED else application.approve
+    if not has_transition_perm(first, actor):
+        return _("You are not allowed to do this for this application.")
+    return None
+
+
+@dataclass
+class BatchPreview:
+    """What a batch will do with a selection, before it runs."""
+
+    ready: list[Application] = field(default_factory=list)
+    skipped: list[tuple[Application, str]] = field(default_factory=list)
+
+    @property
+    def to_claim(self) -> int:
+        """Return how many of the ready applications are claimed on the way."""
+        return sum(1 for application in self.ready if application.state == State.ACCEPTED)
+
+
+def batch_preview(*, actor: User, application_ids: list[int], step: str = APPROVE) -> BatchPreview:
+    """Return which applications a batch claim or approval will handle and why it skips the others.
+
+    Two queries whatever the selection's size (three when some are held by someone).
+    """
+    ids = list(dict.fromkeys(int(pk) for pk in application_ids))
+    found = (
+        Application.objects.filter(pk__in=ids)
+        .select_related("department", "handler")
+        .prefetch_related("handler__groups")
+        .in_bulk()
+    )
+    today = deadlines.day_of(timezone.now())
+    preview = BatchPreview()
+    for pk in ids:
+        application = found.get(pk)
+        if application is None:
+            continue
+        reason = batch_refusal(application, actor, step=step, today=today)
+        if reason is None:
+            preview.ready.append(application)
+        else:
+            preview.skipped.append((application, reason))
+    return preview
+
+
+def _check_reviewer(actor: User) -> None:
+    if not actor.has_perm("approvals.review_application") or not actor.department_id:
+        raise ActionRefused(_("Only reviewers of a department approve in batches."))
+
+
+def _lock_checked(application_id: int, actor: User, step: str) -> Application:
+    """Lock the application and refuse with the batch's reason, if it has one."""
+    application = _lock(application_id)
+    reason = batch_refusal(application, actor, step=step, today=deadlines.day_of(timezone.now()))
+    if reason is not None:
+        raise ActionRefused(reason)
+    return application
+
+
+@dataclass
+class BatchClaimOutcome:
+    """The result of a batch claim: the references claimed, and the ones skipped with their reason."""
+
+    claimed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def batch_claim(*, actor: User, application_ids: list[int]) -> BatchClaimOutcome:
+    """Claim the selected accepted applications of the reviewer's department, each in its own transaction."""
+    _check_reviewer(actor)
+    outcome = BatchClaimOutcome()
+    references = dict(Application.objects.filter(pk__in=application_ids).values_list("pk", "reference"))
+    for pk in dict.fromkeys(int(pk) for pk in application_ids):
+        if pk not in references:
+            continue
+        try:
+            with transaction.atomic():
+                _lock_checked(pk, actor, CLAIM)
+                application_claim(application_id=pk, actor=actor)
+        except ActionRefused as refused:
+            outcome.skipped.append((references[pk], refused.message))
+        except Exception:  # one bad application must not stop the others
+            logger.exception("Batch claim: claiming application %s failed", pk)
+            outcome.skipped.append(
+                (references[pk], _("Could not be claimed because of an internal error; please claim it on its own."))
+            )
+        else:
+            outcome.claimed.append(references[pk])
+    return outcome
 
 
 def batch_job_create(*, actor: User, application_ids: list[int]) -> BatchJob:
     """Record a batch approval of the given applications by a reviewer."""
-    if not actor.has_perm("approvals.review_application") or not actor.department_id:
-        raise ActionRefused(_("Only reviewers of a department approve in batches."))
+    _check_reviewer(actor)
     ids = list(dict.fromkeys(int(pk) for pk in application_ids))
     return BatchJob.objects.create(
         created_by=actor, department_id=actor.department_id, application_ids=ids, total=len(ids)
@@ -66,9 +207,12 @@ def batch_job_resume(*, job_id: int, actor: User) -> BatchJob:
 
 
 def _batch_approve_one(job: BatchJob, application_id: int) -> None:
-    """Approve one application of a batch and record the outcome in the same transaction."""
+    """Claim (when accepted) and approve one application of a batch, and record the outcome, in one transaction."""
     try:
         with transaction.atomic():
+            application = _lock_checked(application_id, job.created_by, APPROVE)
+            if application.state == State.ACCEPTED:
+                application_claim(application_id=application_id, actor=job.created_by)
             application_approve(application_id=application_id, actor=job.created_by)
             BatchJobItem.objects.create(job=job, application_id=application_id, approved=True)
             BatchJob.objects.filter(pk=job.pk).update(done=F("done") + 1)

@@ -1,4 +1,4 @@
-"""The admin as clerks and reviewers use it: queues, actions, scoping, walk-ins, batches."""
+"""The admin as clerks and reviewers use it: queues, actions, scoping, walk-ins (batches: test_batch.py)."""
 
 import pytest
 from django.contrib import admin
@@ -9,12 +9,9 @@ from django.urls import reverse
 from django_fsm_log.models import StateLog
 
 from approvals import selectors, services
-from approvals.models import Application, BatchJob, State
-from approvals.services import batch as batch_services
-from approvals.services.batch import _batch_approve_one
-from approvals.tasks import batch_approve_run
+from approvals.models import Application, State
 from approvals.tests import factories
-from portal import errors, roles
+from portal import roles
 from portal.models import User
 from portal.tests import factories as portal_factories
 
@@ -289,72 +286,6 @@ def test_a_walk_in_account_is_not_taken_over_with_a_wrong_name(client, clerk, co
     assert not User.objects.filter(username="thief").exists()
 
 
-def _in_review_many(n, permit_item, clerk, reviewer):
-    apps = []
-    for i in range(n):
-        person = portal_factories.citizen(f"p{i}", "批量")
-        application = factories.submitted(permit_item, person)
-        services.application_accept(application_id=application.pk, actor=clerk)
-        services.application_claim(application_id=application.pk, actor=reviewer)
-        apps.append(application)
-    return apps
-
-
-def test_batch_approval_of_a_mixed_selection_reports_approved_and_skipped(
-    client, permit_item, clerk, reviewer, citizen
-):
-    ready = _in_review_many(3, permit_item, clerk, reviewer)
-    waiting = factories.submitted(permit_item, citizen)
-    services.application_accept(application_id=waiting.pk, actor=clerk)  # accepted, not in review
-    client.force_login(reviewer)
-    selected = [a.pk for a in ready] + [waiting.pk]
-    confirm = client.post(reverse(LIST), {"action": "batch_approve", "_selected_action": selected})
-    assert confirm.status_code == 200 and "confirmed" in confirm.content.decode()
-    response = client.post(
-        reverse(LIST), {"action": "batch_approve", "_selected_action": selected, "confirmed": "yes"}, follow=True
-    )
-    assert Application.objects.filter(state=State.APPROVED).count() == 3
-    content = response.content.decode()
-    assert "3 件已批准，1 件跳过" in content
-    assert waiting.reference in content
-
-
-def test_a_large_batch_runs_as_a_job_and_resumes_without_approving_twice(permit_item, clerk, reviewer, settings):
-    apps = _in_review_many(6, permit_item, clerk, reviewer)
-    job = services.batch_job_create(actor=reviewer, application_ids=[a.pk for a in apps])
-    # Simulate a worker that died after three approvals.
-
-    for application in apps[:3]:
-        _batch_approve_one(job, application.pk)
-    BatchJob.objects.filter(pk=job.pk).update(status=BatchJob.Status.RUNNING)
-
-    batch_approve_run.delay(job.pk)
-    job.refresh_from_db()
-    assert (job.done, job.failed, job.status) == (6, 0, BatchJob.Status.DONE)
-    assert job.items.count() == 6
-
-    for application in apps:
-        assert StateLog.objects.filter(object_id=application.pk, transition="approve").count() == 1
-
-
-def test_above_the_threshold_the_admin_queues_a_job_with_a_progress_page(
-    client, permit_item, clerk, reviewer, settings, django_capture_on_commit_callbacks
-):
-    settings.BATCH_APPROVE_SYNC_LIMIT = 2
-    apps = _in_review_many(3, permit_item, clerk, reviewer)
-    client.force_login(reviewer)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse(LIST),
-            {"action": "batch_approve", "_selected_action": [a.pk for a in apps], "confirmed": "yes"},
-        )
-    job = BatchJob.objects.get()
-    assert response["Location"] == reverse("admin:approvals_batchjob_change", args=[job.pk])
-    page = client.get(response["Location"]).content.decode()
-    assert "<progress" in page and "100%" in page
-    assert Application.objects.filter(state=State.APPROVED).count() == 3
-
-
 def test_full_id_and_phone_only_for_the_clerk(client, clerk, reviewer, in_review, citizen):
     url = reverse("admin:approvals_application_change", args=[in_review.pk])
     client.force_login(reviewer)
@@ -372,98 +303,3 @@ def test_the_log_keeps_the_role_held_at_the_time(clerk, submitted):
     clerk.groups.set([Group.objects.get(name=roles.SUPERVISOR)])  # the clerk changes job afterwards
     rows = selectors.staff_log(submitted)
     assert [(r["transition"], r["role"]) for r in rows] == [("submit", "申请人"), ("accept", "窗口人员")]
-
-
-def test_an_unexpected_error_in_a_batch_skips_that_application_and_finishes(permit_item, clerk, reviewer, monkeypatch):
-    apps = _in_review_many(3, permit_item, clerk, reviewer)
-    real = batch_services.application_approve
-
-    def flaky(*, application_id, actor):
-        if application_id == apps[1].pk:
-            raise RuntimeError("disk full")
-        return real(application_id=application_id, actor=actor)
-
-    monkeypatch.setattr(batch_services, "application_approve", flaky)
-    job = services.batch_job_create(actor=reviewer, application_ids=[a.pk for a in apps])
-    job = services.batch_job_run(job_id=job.pk)
-    assert (job.done, job.failed, job.status) == (2, 1, BatchJob.Status.DONE)
-    assert "内部错误" in job.items.get(approved=False).message
-
-
-@pytest.fixture
-def stalled_job(permit_item, clerk, reviewer):
-    """A batch of three whose worker died after approving the first one."""
-    apps = _in_review_many(3, permit_item, clerk, reviewer)
-    job = services.batch_job_create(actor=reviewer, application_ids=[a.pk for a in apps])
-    _batch_approve_one(job, apps[0].pk)
-    BatchJob.objects.filter(pk=job.pk).update(status=BatchJob.Status.RUNNING)
-    return job
-
-
-def test_the_reviewer_who_started_a_batch_resumes_it_after_the_commit(
-    stalled_job, reviewer, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks() as queued:
-        services.batch_job_resume(job_id=stalled_job.pk, actor=reviewer)
-    stalled_job.refresh_from_db()
-    assert stalled_job.status == BatchJob.Status.PENDING and len(queued) == 1  # nothing runs before the commit
-    queued[0]()
-    stalled_job.refresh_from_db()
-    assert (stalled_job.done, stalled_job.failed, stalled_job.status) == (3, 0, BatchJob.Status.DONE)
-    assert Application.objects.filter(state=State.APPROVED).count() == 3
-
-
-def test_a_colleague_of_the_same_department_resumes_a_batch(
-    stalled_job, construction_department, django_capture_on_commit_callbacks
-):
-    colleague = portal_factories.staff("reviewer3", roles.REVIEWER, construction_department)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.batch_job_resume(job_id=stalled_job.pk, actor=colleague)
-    stalled_job.refresh_from_db()
-    assert (stalled_job.done, stalled_job.status) == (3, BatchJob.Status.DONE)
-
-
-@pytest.mark.parametrize(
-    "role", ["citizen", "clerk", "other_reviewer", "print_operator", "supervisor", "administrator"]
-)
-def test_nobody_else_resumes_a_batch(stalled_job, role, request, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as queued, pytest.raises(errors.ActionRefused) as refused:
-        services.batch_job_resume(job_id=stalled_job.pk, actor=request.getfixturevalue(role))
-    assert refused.value.message == "只有该批次所属部门的审批人员可以继续执行该批次。"
-    stalled_job.refresh_from_db()
-    assert (stalled_job.status, stalled_job.done, queued) == (BatchJob.Status.RUNNING, 1, [])
-
-
-def test_a_finished_batch_is_not_resumed(stalled_job, reviewer, django_capture_on_commit_callbacks):
-    services.batch_job_run(job_id=stalled_job.pk)
-    with django_capture_on_commit_callbacks() as queued, pytest.raises(errors.AlreadyHandled) as refused:
-        services.batch_job_resume(job_id=stalled_job.pk, actor=reviewer)
-    assert refused.value.message == "该批次已执行完毕：3 件已批准，0 件跳过。"
-    assert queued == []
-
-
-def test_the_admin_resumes_the_unfinished_batches_and_says_why_not_the_others(
-    client, stalled_job, permit_item, clerk, reviewer, django_capture_on_commit_callbacks
-):
-    finished = services.batch_job_run(
-        job_id=services.batch_job_create(actor=reviewer, application_ids=[stalled_job.application_ids[0]]).pk
-    )
-    client.force_login(reviewer)
-    url = reverse("admin:approvals_batchjob_changelist")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url, {"action": "resume_jobs", "_selected_action": [stalled_job.pk, finished.pk]}, follow=True
-        )
-    shown = [str(m) for m in response.context["messages"]]
-    assert shown == ["已继续 1 个批次。", f"#{finished.pk}: 该批次已执行完毕：0 件已批准，1 件跳过。"]
-    stalled_job.refresh_from_db()
-    assert (stalled_job.done, stalled_job.status) == (3, BatchJob.Status.DONE)
-
-
-def test_the_supervisor_sees_batches_but_cannot_resume_them(client, stalled_job, supervisor):
-    client.force_login(supervisor)
-    url = reverse("admin:approvals_batchjob_changelist")
-    assert client.get(url).status_code == 200
-    client.post(url, {"action": "resume_jobs", "_selected_action": [stalled_job.pk]})
-    stalled_job.refresh_from_db()
-    assert stalled_job.status == BatchJob.Status.RUNNING
