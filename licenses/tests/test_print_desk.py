@@ -87,6 +87,7 @@ def test_the_job_page_and_the_dispatch_form_show_the_recipient(client, jobs, pri
     ):
         page = client.get(url).content.decode()
         assert "13812345678" in page and "东城区人民路1号" in page
+        assert "免费快递寄送" in page  # the delivery method, by its label
 
 
 def test_the_delivery_method_has_a_chinese_label_in_the_list_filter_and_page(client, jobs, print_operator):
