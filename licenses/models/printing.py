@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from approvals.models import Application
 from portal.clock.levels import Level
 
 from .certificates import Certificate
@@ -59,13 +60,31 @@ class PrintJob(FSMModelMixin, models.Model):
         DELIVERED = "delivered", _("Delivered")
         READY = "ready", _("Ready for pickup")
         COLLECTED = "collected", _("Collected")
+        CANCELLED = "cancelled", _("Cancelled (certificate replaced)")
+
+    class Delivery(models.TextChoices):
+        # The applicant's choice on the apply form, with the same labels.
+        COURIER = "courier", _("Courier (free)")
+        PICKUP = "pickup", _("Pickup at the hall")
+
+    # Before these states the certificate is still at the centre; a replaced version's job is then cancelled.
+    CANCELLABLE = (State.QUEUED, State.PRINTED, State.READY)
 
     certificate = models.OneToOneField(
         Certificate, verbose_name=_("certificate"), on_delete=models.PROTECT, related_name="print_job"
     )
     state = FSMField(_("state"), default=State.QUEUED, choices=State.choices, protected=True, db_index=True)
     due_at = models.DateTimeField(_("deadline (Art. 44)"), db_index=True)
-    delivery_method = models.CharField(_("delivery"), max_length=10, default="courier")
+    delivery_method = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.COURIER)
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application (delivery details)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Where the recipient, phone and address come from; a new version keeps its first application."),
+    )
     batch = models.ForeignKey(
         PrintBatch, verbose_name=_("print batch"), on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
     )
@@ -136,3 +155,18 @@ class PrintJob(FSMModelMixin, models.Model):
         """Handed over at the counter to the holder or an authorised agent."""
         self.collected_at = at
         self.collector_id_number = collector_id_number
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=CANCELLABLE, target=State.CANCELLED)
+    def cancel(self, *, by=None, description=None):
+        """Withdraw from the queue: the certificate was replaced by a new version, which has its own job.
+
+        No permission here: the reviewer who corrects or renews the certificate cancels it
+        through licenses.services.print_job_cancel, inside that change.
+        """
+
+    @property
+    def is_to_send(self) -> bool:
+        """Return whether the certificate still has to go out by courier (its recipient is needed in full)."""
+        return self.delivery_method == self.Delivery.COURIER and self.state in (self.State.QUEUED, self.State.PRINTED)

@@ -18,8 +18,10 @@ from .certificates import (
 from .imports import GENERATED_NUMBER, IMPORT_COLUMNS, ImportReport, certificates_import
 from .printing import (
     allowed_collectors,
+    certificate_out_of_force_reason,
     print_batch_create,
     print_batch_run,
+    print_job_cancel,
     print_job_collect,
     print_job_create,
     print_job_deliver,
@@ -38,6 +40,7 @@ __all__ = [
     "certificate_correct",
     "certificate_expire",
     "certificate_issue_for",
+    "certificate_out_of_force_reason",
     "certificate_reinstate",
     "certificate_renew",
     "certificate_revoke",
@@ -48,6 +51,7 @@ __all__ = [
     "certificates_standing_in",
     "print_batch_create",
     "print_batch_run",
+    "print_job_cancel",
     "print_job_collect",
     "print_job_create",
     "print_job_deliver",

@@ -15,7 +15,7 @@ from portal.errors import ActionRefused
 from portal.services import notification_send
 
 from ..models import Certificate, CertificateCounter, CertificateType, ExpiryNotice, ItemCertificate, PrintJob
-from .printing import print_job_create
+from .printing import print_job_cancel, print_job_create
 
 
 def _next_number(certificate_type: CertificateType, year: int) -> tuple[int, str]:
@@ -95,7 +95,7 @@ def certificate_issue_for(application: Application) -> Certificate | None:
             valid_until=_valid_until(certificate_type, today),
             source_application=application,
         )
-        print_job_create(certificate=certificate, delivery_method=application.delivery_method)
+        print_job_create(certificate=certificate, delivery_method=application.delivery_method, application=application)
     return certificate
 
 
@@ -176,7 +176,10 @@ def certificate_reinstate(*, certificate_id: int, actor, reason: str = "") -> Ce
 
 
 def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | None = None, renew: bool = False):
-    """Issue a new certificate replacing `old` (new number, print job); `old` becomes superseded."""
+    """Issue a new certificate replacing `old` (new number, print job); `old` becomes superseded.
+
+    The old version's print job is cancelled if it has not left the centre, so only the new one is printed.
+    """
     now = timezone.now()
     today = timezone.localdate(now)
     sequence, number = _next_number(old.certificate_type, today.year)
@@ -203,7 +206,12 @@ def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | Non
     old.status_reason = reason
     _record(old, actor=actor, reason=reason)
     previous = PrintJob.objects.filter(certificate=old).first()
-    print_job_create(certificate=new, delivery_method=previous.delivery_method if previous else "")
+    print_job_cancel(certificate_id=old.pk, actor=actor, reason=reason)
+    print_job_create(
+        certificate=new,
+        delivery_method=previous.delivery_method if previous else "",
+        application=previous.application if previous else None,
+    )
     return new
 
 

@@ -70,18 +70,53 @@ def _encoded(pool, urls):
         yield qr_matrix(url)
 
 
-def print_job_create(*, certificate: Certificate, delivery_method: str = "") -> PrintJob:
+def print_job_create(*, certificate: Certificate, delivery_method: str = "", application=None) -> PrintJob:
     """Queue the print job of a newly issued certificate, due by the Art. 44 deadline of its day of issue.
 
     The one place a print job is created: issuance, corrections and renewals all come here,
-    inside the transaction that issues the certificate.
+    inside the transaction that issues the certificate. `application` gives the recipient,
+    phone and address; a new version passes on its predecessor's.
     """
     issued_on = timezone.localdate(certificate.issued_at)
     return PrintJob.objects.create(
         certificate=certificate,
         due_at=deadlines.end_of_day(deadlines.certificate_deadline(issued_on)),
-        delivery_method=delivery_method or "courier",
+        delivery_method=delivery_method or PrintJob.Delivery.COURIER,
+        application=application or certificate.source_application,
     )
+
+
+def certificate_out_of_force_reason(certificate: Certificate) -> str:
+    """Return why a certificate may not be printed or handed over (revoked, suspended, replaced...), or "" if in force.
+
+    The one check every printing step makes: only a certificate in force leaves the centre.
+    """
+    if certificate.status == Certificate.Status.VALID:
+        return ""
+    return _("%(number)s is %(status)s and no longer in force: it cannot be printed, sent or handed over.") % {
+        "number": certificate.number,
+        "status": certificate.get_status_display(),
+    }
+
+
+def _require_in_force(job: PrintJob) -> None:
+    reason = certificate_out_of_force_reason(job.certificate)
+    if reason:
+        raise _refuse(reason)
+
+
+def print_job_cancel(*, certificate_id: int, actor, reason: str) -> PrintJob | None:
+    """Cancel the print job of a replaced certificate if it has not left the centre; return it, or None.
+
+    Called by corrections and renewals inside their transaction, after the caller checked the
+    actor's right to change the certificate. A job already sent or collected stays as it is.
+    """
+    job = PrintJob.objects.select_for_update(of=("self",)).filter(certificate_id=certificate_id).first()
+    if job is None or not can_proceed(job.cancel):
+        return None
+    job.cancel(by=actor, description=reason)
+    job.save()
+    return job
 
 
 def print_batch_create(*, actor, job_ids: list[int]) -> PrintBatch:
@@ -107,7 +142,15 @@ def print_batch_run(*, batch_id: int) -> PrintBatch:
         | Q(batch__status=PrintBatch.Status.FAILED)
         | Q(batch__status=PrintBatch.Status.RUNNING, batch__created_at__lt=stale)
     )
-    PrintJob.objects.filter(free, pk__in=batch.job_ids, state=PrintJob.State.QUEUED).update(batch=batch)
+    skipped = [
+        certificate_out_of_force_reason(job.certificate)
+        for job in PrintJob.objects.filter(pk__in=batch.job_ids, state=PrintJob.State.QUEUED)
+        .exclude(certificate__status=Certificate.Status.VALID)
+        .select_related("certificate")
+    ]
+    PrintJob.objects.filter(
+        free, pk__in=batch.job_ids, state=PrintJob.State.QUEUED, certificate__status=Certificate.Status.VALID
+    ).update(batch=batch)
     claimed = {
         job.pk: job
         for job in PrintJob.objects.filter(batch=batch, state=PrintJob.State.QUEUED).select_related(
@@ -115,11 +158,12 @@ def print_batch_run(*, batch_id: int) -> PrintBatch:
         )
     }
     ordered = [claimed[pk] for pk in batch.job_ids if pk in claimed]
-    PrintBatch.objects.filter(pk=batch.pk).update(total=len(ordered))
+    # The batch's note lists the certificates left out for not being in force.
+    PrintBatch.objects.filter(pk=batch.pk).update(total=len(ordered), error=" ".join(skipped)[:2000])
     if not ordered:
         PrintBatch.objects.filter(pk=batch.pk).update(
             status=PrintBatch.Status.FAILED,
-            error=_("None of these certificates is waiting to be printed any more."),
+            error=" ".join([_("None of these certificates is waiting to be printed any more."), *skipped])[:2000],
             finished_at=timezone.now(),
         )
         batch.refresh_from_db()
@@ -140,7 +184,9 @@ def print_batch_run(*, batch_id: int) -> PrintBatch:
             render_certificates(certificates(), str(path), qr_matrices=matrices)
             with transaction.atomic():
                 now = timezone.now()
-                for job in PrintJob.objects.select_for_update().filter(pk__in=[j.pk for j in ordered]):
+                for job in PrintJob.objects.select_for_update().filter(
+                    pk__in=[j.pk for j in ordered], state=PrintJob.State.QUEUED
+                ):
                     job.mark_printed(by=batch.created_by, at=now, batch=batch)
                     job.save()
                 with path.open("rb") as handle:
@@ -165,7 +211,8 @@ def print_job_reprint(*, job_id: int, actor, reason: str) -> bytes:
     if not reason.strip():
         raise _refuse(_("A reprint states its reason."))
     with transaction.atomic():
-        job = PrintJob.objects.select_for_update().select_related("certificate").get(pk=job_id)
+        job = PrintJob.objects.select_for_update(of=("self",)).select_related("certificate").get(pk=job_id)
+        _require_in_force(job)
         if job.state != PrintJob.State.PRINTED:
             raise _refuse(
                 _("Only a printed certificate still at the centre can be reprinted; this one is %(state)s.")
@@ -179,7 +226,7 @@ def print_job_reprint(*, job_id: int, actor, reason: str) -> bytes:
 def _job_for_update(job_id: int) -> PrintJob:
     return (
         PrintJob.objects.select_for_update(of=("self",))
-        .select_related("certificate", "certificate__certificate_type", "certificate__source_application")
+        .select_related("certificate", "certificate__certificate_type", "application", "application__applicant")
         .get(pk=job_id)
     )
 
@@ -208,6 +255,7 @@ def print_job_dispatch(*, job_id: int, actor, courier: str, waybill: str) -> Pri
         raise _refuse(_("Give the courier company and the waybill number."))
     with transaction.atomic():
         job = _job_for_update(job_id)
+        _require_in_force(job)
         _step(job, "dispatch", actor, at=timezone.now(), courier=courier, waybill=waybill)
         _notify_holder(
             job,
@@ -229,6 +277,7 @@ def print_job_ready(*, job_id: int, actor) -> PrintJob:
     """Put a printed certificate at the hall's counter and tell the holder to collect it."""
     with transaction.atomic():
         job = _job_for_update(job_id)
+        _require_in_force(job)
         _step(job, "make_ready", actor)
         _notify_holder(
             job,
@@ -241,7 +290,7 @@ def print_job_ready(*, job_id: int, actor) -> PrintJob:
 def allowed_collectors(job: PrintJob) -> set[str]:
     """Return the ID numbers that may collect: the holder's, the applicant's, and the authorised agent's."""
     allowed = {normalize_id_number(job.certificate.holder_id_number)}
-    application = job.certificate.source_application
+    application = job.application or job.certificate.source_application
     if application is not None:
         allowed.add(normalize_id_number(application.applicant_id_number))
         if application.applicant.id_number:
@@ -256,6 +305,7 @@ def print_job_collect(*, job_id: int, actor, collector_id_number: str) -> PrintJ
     number = normalize_id_number(collector_id_number)
     with transaction.atomic():
         job = _job_for_update(job_id)
+        _require_in_force(job)
         if number not in allowed_collectors(job):
             raise _refuse(
                 _(
