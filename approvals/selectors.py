@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -279,3 +280,91 @@ def supervision_figures(*, start: date | None = None, end: date | None = None) -
         for key in ("total", "warning", "overdue", "auto_accepted", "extended", "second_corrections")
     }
     return {"per_department": per_department, "late": rows, "totals": totals}
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    """A staff queue of applications: who works it, and which rows wait in it."""
+
+    name: str
+    label: str
+    permission: str
+    rows: Callable[[QuerySet[Application], User], QuerySet[Application]]
+
+
+def _end_of_today() -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time.min))
+
+
+RUNNING = [State.SUBMITTED, State.ACCEPTED, State.IN_REVIEW]
+
+# Each queue filters on indexed fields only (state with the deadline, department with the state,
+# the handler, the level with the deadline), so counting it is one cheap query.
+WORK_QUEUES = {
+    queue.name: queue
+    for queue in [
+        WorkQueue(
+            "intake",
+            _("Waiting for intake"),
+            "approvals.intake_application",
+            lambda qs, user: qs.filter(state=State.SUBMITTED),
+        ),
+        WorkQueue(
+            "intake_due",
+            _("Intake due today or overdue"),
+            "approvals.intake_application",
+            lambda qs, user: qs.filter(state=State.SUBMITTED, current_due_at__lt=_end_of_today()),
+        ),
+        WorkQueue(
+            "claim",
+            _("Accepted, waiting to be claimed"),
+            "approvals.review_application",
+            lambda qs, user: qs.filter(state=State.ACCEPTED, department_id=user.department_id),
+        ),
+        WorkQueue(
+            "mine",
+            _("My cases in review or suspended"),
+            "approvals.review_application",
+            lambda qs, user: qs.filter(state__in=[State.IN_REVIEW, State.SUSPENDED], handler=user),
+        ),
+        WorkQueue(
+            "due_soon",
+            _("Due soon or overdue"),
+            "approvals.review_application",
+            lambda qs, user: qs.filter(
+                due_level__in=[Level.WARNING, Level.OVERDUE], current_due_at__isnull=False, state__in=RUNNING
+            ),
+        ),
+        WorkQueue(
+            "overdue",
+            _("Overdue"),
+            "approvals.approve_second_correction",
+            lambda qs, user: qs.filter(due_level=Level.OVERDUE, current_due_at__isnull=False, state__in=RUNNING),
+        ),
+        WorkQueue(
+            "warning",
+            _("Due soon (all departments)"),
+            "approvals.approve_second_correction",
+            lambda qs, user: qs.filter(due_level=Level.WARNING, current_due_at__isnull=False, state__in=RUNNING),
+        ),
+    ]
+}
+
+
+def work_queues_for(user: User) -> list[WorkQueue]:
+    """Return the application queues this member of staff works, in order."""
+    return [queue for queue in WORK_QUEUES.values() if user.has_perm(queue.permission)]
+
+
+def work_queue(user: User, name: str, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
+    """Return the applications waiting in one of the user's queues (none if the queue is not theirs)."""
+    queryset = applications_for_staff(user) if queryset is None else queryset
+    queue = WORK_QUEUES.get(name)
+    if queue is None or not user.has_perm(queue.permission):
+        return queryset.none()
+    return queue.rows(queryset, user).order_by(F("current_due_at").asc(nulls_last=True), "submitted_at", "id")
+
+
+def work_queue_count(user: User, name: str) -> int:
+    """Count one of the user's queues in one query."""
+    return work_queue(user, name).order_by().count()

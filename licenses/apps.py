@@ -13,6 +13,7 @@ class LicensesConfig(AppConfig):
         # Modules that import models come here: when Django imports this file, no model is loaded yet.
         from portal.clock import registry  # noqa: PLC0415 - imports models
 
+        from . import queues  # noqa: PLC0415 - imports models
         from .clock import print_clock  # noqa: PLC0415 - imports models
         from .demo import load_demo_certificate_types  # noqa: PLC0415 - imports models
         from .services import certificates_standing_in  # noqa: PLC0415 - imports models
@@ -21,6 +22,7 @@ class LicensesConfig(AppConfig):
         demo.register("licenses", order=20, loader=load_demo_certificate_types)
         material_sources.register("certificates", certificates_standing_in)
         registry.register(print_clock())
+        queues.register()
         personal_centre.register(
             "certificates", order=20, template="licenses/me_certificates.html", context=my_certificates_section
         )

@@ -27,6 +27,7 @@ urlpatterns = [
         {"kind": User.Kind.ENTERPRISE},
         name="register_enterprise",
     ),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

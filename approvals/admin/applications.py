@@ -5,11 +5,14 @@ batch approval.
 """
 
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -27,15 +30,73 @@ from .supervision import SupervisionMixin
 from .walk_in import WalkInMixin
 
 
+def _ellipsis(text: str, *, title: str = "", short: bool = False):
+    """Return text cut to the column's width with an ellipsis, the full text in its title."""
+    css = "ow-ellipsis ow-ellipsis-short" if short else "ow-ellipsis"
+    return format_html('<span class="{}" title="{}">{}</span>', css, title or text, text)
+
+
+def _may_view(user, model) -> bool:
+    meta = model._meta
+    return user.has_perm(f"{meta.app_label}.view_{meta.model_name}")
+
+
 class StateFilter(admin.SimpleListFilter):
+    """Filter by state; the window clerk's list opens on the submissions waiting for intake.
+
+    The default holds only when nothing else narrows the list (no state, queue or search):
+    "All" is then an explicit choice (state=all), so every state is still one click away.
+    """
+
     title = _("state")
     parameter_name = "state"
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        if self.parameter_name not in self.used_parameters and self._opens_on_intake(request):
+            self.used_parameters[self.parameter_name] = State.SUBMITTED.value
+
+    @staticmethod
+    def _opens_on_intake(request) -> bool:
+        if not request.user.has_perm("approvals.intake_application"):
+            return False
+        return not any(key in request.GET for key in (QueueFilter.parameter_name, SEARCH_VAR))
 
     def lookups(self, request, model_admin):
         return [(value, label) for value, label in State.choices if value != State.DRAFT]
 
     def queryset(self, request, queryset):
-        return queryset.filter(state=self.value()) if self.value() else queryset
+        if self.value() in (None, self.ALL):
+            return queryset
+        return queryset.filter(state=self.value())
+
+    def choices(self, changelist):
+        choices = list(super().choices(changelist))
+        choices[0]["selected"] = self.value() in (None, self.ALL)
+        choices[0]["query_string"] = changelist.get_query_string({self.parameter_name: self.ALL})
+        return choices
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The work queues of the user's role (selectors.WORK_QUEUES), as on the admin's home page."""
+
+    title = _("work queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [(queue.name, queue.label) for queue in selectors.work_queues_for(request.user)]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return selectors.work_queue(request.user, self.value(), queryset)
+
+
+class DropdownRelatedFilter(admin.RelatedFieldListFilter):
+    """A related-field filter as a drop-down: 22 departments would push the list's columns out of view."""
+
+    template = "admin/dropdown_filter.html"
 
 
 @admin.register(Application)
@@ -47,17 +108,17 @@ class ApplicationAdmin(
     list_display = [
         "reference",
         "item_name",
-        "applicant_name",
-        "department",
+        "applicant_short",
+        "department_name",
         "state_badge",
         "channel",
-        "submitted_at",
+        "submitted",
         "waited",
         "due",
-        "handler",
+        "handler_name",
     ]
     list_select_related = ["item", "department", "handler"]
-    list_filter = [StateFilter, "channel"]
+    list_filter = [StateFilter, QueueFilter, "channel"]
     search_fields = ["reference", "applicant_name", "=applicant_id_number", "item__name"]
     list_per_page = 50
     actions = ["batch_claim", "batch_approve"]
@@ -98,13 +159,12 @@ class ApplicationAdmin(
         if request.user.has_perm("approvals.intake_application") or request.user.has_perm(
             "approvals.approve_second_correction"
         ):
-            return [StateFilter, "channel", "department"]
-        return [StateFilter, "channel"]
+            return [StateFilter, QueueFilter, "channel", ("department", DropdownRelatedFilter)]
+        return [StateFilter, QueueFilter, "channel"]
 
     def get_ordering(self, request):
-        if request.user.has_perm("approvals.intake_application"):
-            return ["submitted_at", "id"]  # the clerk's queue: oldest first
-        # The reviewer's queue: the nearest deadline first; cases without a running clock last.
+        # Every queue: the nearest deadline first (for the clerk, intake due today and overdue
+        # on top); cases without a running clock last, oldest first.
         return [F("current_due_at").asc(nulls_last=True), "submitted_at", "id"]
 
     def get_actions(self, request):
@@ -116,7 +176,56 @@ class ApplicationAdmin(
 
     @admin.display(description=_("item"), ordering="item__name")
     def item_name(self, obj):
+        return _ellipsis(obj.item.name)
+
+    @admin.display(description=_("applicant name"), ordering="applicant_name")
+    def applicant_short(self, obj):
+        return _ellipsis(obj.applicant_name, short=True)
+
+    @admin.display(description=_("department"), ordering="department__sort_order")
+    def department_name(self, obj):
+        return _ellipsis(obj.department.short_name or obj.department.name, title=obj.department.name, short=True)
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted(self, obj):
+        if not obj.submitted_at:
+            return "—"
+        moment = timezone.localtime(obj.submitted_at)
+        return format_html('<span title="{}">{}</span>', date_format(moment, "Y-m-d H:i"), date_format(moment, "Y-m-d"))
+
+    @admin.display(description=_("handler"), ordering="handler__real_name")
+    def handler_name(self, obj):
+        return _ellipsis(obj.handler.display_name or obj.handler.username, short=True) if obj.handler else "—"
+
+    # Plain-text stand-ins for the change page's relations, for users who may not open the target.
+    @admin.display(description=_("item"))
+    def item_text(self, obj):
         return obj.item.name
+
+    @admin.display(description=_("department"))
+    def department_text(self, obj):
+        return obj.department.name
+
+    @admin.display(description=_("handler"))
+    def handler_text(self, obj):
+        return (obj.handler.display_name or obj.handler.username) if obj.handler else "—"
+
+    TEXT_FOR = {"item": "item_text", "department": "department_text", "handler": "handler_text"}
+
+    def get_fieldsets(self, request, obj=None):
+        """Show a relation as text when the user may not open its page (a link would answer 403)."""
+        hidden = {
+            name: text
+            for name, text in self.TEXT_FOR.items()
+            if not _may_view(request.user, Application._meta.get_field(name).related_model)
+        }
+        return [
+            (title, {**options, "fields": [hidden.get(name, name) for name in options["fields"]]})
+            for title, options in self.fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, *self.TEXT_FOR.values()]
 
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, obj):
@@ -154,7 +263,7 @@ class ApplicationAdmin(
         ):
             return self.list_display
         # A reviewer's list holds their own department only.
-        return [name for name in self.list_display if name not in ("department", "channel")]
+        return [name for name in self.list_display if name not in ("department_name", "channel")]
 
     # --- extra pages -----------------------------------------------------------------------
 
