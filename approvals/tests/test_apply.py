@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from approvals import services
+from approvals.forms import ApplicationForm, WalkInForm
 from approvals.models import Application, MaterialFile, State
 from approvals.tests import factories
 from portal import errors
@@ -547,3 +548,51 @@ def test_two_posts_of_one_form_at_once_make_one_application(requires_postgresql,
         assert response["Location"] == application.get_absolute_url()
     assert application.files.count() == 2  # the request that waited attached nothing
     assert browsers[0].get(application.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("field", ["contact_name", "delivery_name", "agent_name"])
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "张三3", "张" * 51])
+def test_names_on_the_apply_form_must_be_names(client, citizen, permit_item, field, value):
+    client.force_login(citizen)
+    url = _apply_url(client, permit_item)
+    response = client.post(url, _form(permit_item, **{field: value, "form_token": url.split("?t=")[1]}))
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == [field]
+    assert len(response.context["form"].errors[field]) == 1
+    assert getattr(Application.objects.get(), field) != value
+
+
+def test_the_apply_form_accepts_a_transliterated_agent_name(client, citizen, permit_item):
+    client.force_login(citizen)
+    url = _apply_url(client, permit_item)
+    client.post(url, _form(permit_item, agent_name="阿卜杜勒・买买提", form_token=url.split("?t=")[1]))
+    assert Application.objects.get().agent_name == "阿卜杜勒·买买提"
+
+
+def test_the_apply_form_speaks_plainly_about_a_bad_number(permit_item):
+    with translation.override("en"):
+        form = ApplicationForm({"f_floor_area": "abc", "contact_name": "张" * 60}, item=permit_item)
+        form.is_valid()
+        assert form.errors["f_floor_area"] == ["建筑面积（平方米）: please enter a number, e.g. 1200.5."]
+        assert form.errors["contact_name"] == ["Contact person: at most 50 characters; you entered 60."]
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "valid"),
+    [
+        ("citizen", "阿卜杜勒·买买提", True),
+        ("citizen", "John Smith", True),
+        ("citizen", "华夏建设工程有限公司（杭州）", False),
+        ("citizen", "张" * 51, False),
+        ("citizen", "<b>张三</b>", False),
+        ("enterprise", "华夏建设工程有限公司（杭州）", True),
+        ("enterprise", "<b>华夏</b>", False),
+    ],
+)
+def test_the_walk_in_form_checks_the_name_by_the_kind_of_applicant(permit_item, kind, name, valid):
+    id_number = portal_factories.id_number() if kind == "citizen" else portal_factories.credit_code()
+    data = {"item": permit_item.pk, "applicant_kind": kind, "id_number": id_number, "name": name}
+    form = WalkInForm({**data, "mobile": "13812345678"})
+    assert form.is_valid() is valid, form.errors
+    if not valid:
+        assert list(form.errors) == ["name"]
