@@ -3,6 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import (
+    clean_optional_person_name,
+    clean_organization_name,
+    clean_person_name,
+    plain_error_messages,
+)
 from portal.models import Department, District
 from portal.validators import (
     normalize_credit_code,
@@ -93,6 +99,7 @@ class ApplicationForm(forms.Form):
             del self.fields["delivery_method"]
             for name in ("delivery_name", "delivery_phone", "delivery_address"):
                 del self.fields[name]
+        plain_error_messages(self)
 
     @classmethod
     def initial_for(cls, application: Application) -> dict:
@@ -115,6 +122,15 @@ class ApplicationForm(forms.Form):
         if number:
             validate_id_number(number)
         return number
+
+    def clean_contact_name(self):
+        return clean_optional_person_name(self.cleaned_data["contact_name"])
+
+    def clean_delivery_name(self):
+        return clean_optional_person_name(self.cleaned_data.get("delivery_name", ""))
+
+    def clean_agent_name(self):
+        return clean_optional_person_name(self.cleaned_data["agent_name"])
 
     def clean_contact_phone(self):
         return _optional_mobile(self.cleaned_data["contact_phone"])
@@ -147,11 +163,19 @@ class TrackForm(forms.Form):
         label=_("Last 6 characters of the applicant's ID number or credit code"), min_length=6, max_length=6
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_error_messages(self)
+
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (optional)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_error_messages(self)
 
 
 # --- staff forms (admin) -------------------------------------------------------------------
@@ -183,11 +207,17 @@ class ExtendForm(forms.Form):
 
 class CorrectionRowForm(forms.Form):
     target = forms.ChoiceField(label=_("Material or field"), required=False)
-    reason = forms.CharField(label=_("What is wrong and how to correct it"), required=False, max_length=1000)
+    reason = forms.CharField(
+        label=_("What is wrong and how to correct it"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+    )
 
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = [("", "---------"), *targets]
+        plain_error_messages(self)
 
     def clean(self):
         data = super().clean()
@@ -208,11 +238,13 @@ class BaseCorrectionFormSet(forms.BaseFormSet):
 CorrectionFormSet = forms.formset_factory(CorrectionRowForm, formset=BaseCorrectionFormSet, extra=6, max_num=30)
 
 
-def correction_targets(item: ServiceItem) -> list[tuple[str, str]]:
-    """Return the choices of a correction row: every material and every extra field of the item."""
-    materials = [(f"m:{m.pk}", f"{_('Material')}: {m.name}") for m in item.materials.all()]
-    fields = [(f"f:{f['key']}", f"{_('Field')}: {f['label']}") for f in item.extra_fields]
-    return materials + fields
+def correction_targets(item: ServiceItem) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return the choices of a correction row: the item's materials and extra fields, in two groups."""
+    groups = [
+        (_("Materials"), [(f"m:{m.pk}", m.name) for m in item.materials.all()]),
+        (_("Form fields"), [(f"f:{f['key']}", f["label"]) for f in item.extra_fields]),
+    ]
+    return [(label, choices) for label, choices in groups if choices]
 
 
 class WalkInForm(forms.Form):
@@ -233,6 +265,13 @@ class WalkInForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     mobile = forms.CharField(label=_("Mobile number"), max_length=11)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_error_messages(self)
+
+    def clean_contact_name(self):
+        return clean_optional_person_name(self.cleaned_data["contact_name"])
+
     def clean_mobile(self):
         value = self.cleaned_data["mobile"].strip()
         validate_mobile(value)
@@ -250,6 +289,13 @@ class WalkInForm(forms.Form):
                 validate_id_number(data["id_number"])
         except forms.ValidationError as error:
             self.add_error("id_number", error)
+        if "name" in data:
+            # A person's name is kept in a 50-character field; an enterprise's follows its licence.
+            clean_name = clean_organization_name if data.get("applicant_kind") == "enterprise" else clean_person_name
+            try:
+                data["name"] = clean_name(data["name"])
+            except forms.ValidationError as error:
+                self.add_error("name", error)
         return data
 
 

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -58,37 +59,83 @@ def _may_apply(request, item) -> bool:
     return True
 
 
+def _form_token(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return None
+
+
+@never_cache
 @login_required
 def apply(request, code):
-    """Start an application: the first save creates the draft, which the applicant continues later."""
+    """Start an application: the first save creates the draft, which the applicant continues later.
+
+    The form token that makes one draft of one form travels in the address (``?t=``), so the
+    Back button, a reload or a page restored from the browser's cache brings back the same
+    token, and a form sent again lands on the application it already made.
+    """
     item = selectors.item_get_for_guide(code)
     if not _may_apply(request, item):
         return redirect(item)
     if request.method == "POST":
-        try:
-            token = uuid.UUID(request.POST.get("form_token", ""))
-        except ValueError:
-            token = None
+        token = _form_token(request.POST.get("form_token")) or _form_token(request.GET.get("t"))
         try:
             application = services.application_start(item=item, applicant=request.user, form_token=token)
         except errors.ActionRefused as refused:
             messages.error(request, refused.message)
             return redirect(item)
         return _save_application(request, application)
+    token = _form_token(request.GET.get("t"))
+    if token is not None:
+        existing = Application.objects.filter(form_token=token).first()
+        if existing is not None and existing.applicant_id == request.user.pk:
+            return _land_on_existing(request, existing)
+        if existing is not None:
+            token = None  # another account's address, opened on a shared terminal: a fresh form
+    if token is None:
+        return redirect(f"{reverse('approvals:apply', args=[item.code])}?t={uuid.uuid4()}")
     draft = Application(item=item, applicant=request.user, delivery_method=services.default_delivery(item))
     draft.applicant_id_number = request.user.credit_code or request.user.id_number
     draft.contact_name = draft.delivery_name = request.user.real_name
     draft.contact_phone = draft.delivery_phone = request.user.mobile
     form = ApplicationForm(item=item, initial=ApplicationForm.initial_for(draft))
-    return _render_form(request, item=item, application=None, form=form, form_token=uuid.uuid4(), probe=draft)
+    return _render_form(request, item=item, application=None, form=form, form_token=token, probe=draft)
 
 
+def _land_on_existing(request, application):
+    """Send a form sent again to the application it already made: its draft, or its page once submitted."""
+    application = Application.objects.get(pk=application.pk)  # the state and reference as they are now
+    if application.editable_by_applicant:
+        return redirect("approvals:application_edit", application.reference)
+    if application.state == State.WITHDRAWN and application.submitted_at is None:
+        messages.info(request, _("This application has been withdrawn and can no longer be changed."))
+    else:
+        messages.info(
+            request,
+            _("This application has already been submitted; its reference number is %(reference)s (now: %(state)s).")
+            % {"reference": application.reference, "state": application.get_state_display()},
+        )
+    return redirect(application)
+
+
+def _own_application(request, reference):
+    """Return the user's application; an old draft address finds the application it became."""
+    try:
+        return selectors.application_get_for_user(request.user, reference)
+    except Http404:
+        moved = services.application_find_by_draft_reference(applicant=request.user, reference=reference)
+        if moved is None:
+            raise
+        return moved
+
+
+@never_cache
 @login_required
 def application_edit(request, reference):
-    application = selectors.application_get_for_user(request.user, reference)
+    application = _own_application(request, reference)
     if not application.editable_by_applicant:
-        messages.info(request, _("This application can no longer be changed."))
-        return redirect(application)
+        return _land_on_existing(request, application)
     if request.method == "POST":
         return _save_application(request, application)
     form = ApplicationForm(item=application.item, initial=ApplicationForm.initial_for(application))
@@ -141,41 +188,36 @@ def _save_application(request, application):
             data.form_data[key] = application.form_data.get(key, "")
         elif hasattr(data, name):
             setattr(data, name, getattr(application, name))
-    try:
-        application = services.application_update(application=application, actor=request.user, data=data)
-    except errors.ActionRefused as refused:
-        messages.error(request, refused.message)
-        return redirect(application)
-    try:
-        file_errors = services.application_add_uploads(application=application, files=request.FILES, actor=request.user)
-    except errors.ActionRefused as refused:
-        messages.error(request, refused.message)
-        return redirect(application)
     submitting = request.POST.get("action") == "submit"
-    if form.errors or file_errors:
-        # When submitting, also list everything missing, so nothing is told one round later.
-        missing = services.application_missing(application) if submitting else []
+    try:
+        outcome = services.application_save(
+            application_id=application.pk,
+            actor=request.user,
+            data=data,
+            files=request.FILES,
+            submit=submitting and not form.errors,
+        )
+    except errors.AlreadyHandled:
+        return _land_on_existing(request, application)
+    except errors.ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(Application.objects.get(pk=application.pk))
+    application = outcome.application
+    if form.errors or outcome.file_errors or outcome.missing:
+        # When submitting, list everything missing, so nothing is told one round later.
+        missing = outcome.missing or (services.application_missing(application) if submitting else [])
         return _render_form(
             request,
             item=item,
             application=application,
             form=form,
-            file_errors=file_errors,
+            file_errors=outcome.file_errors,
             missing=missing,
             status=400,
         )
     if not submitting:
         messages.success(request, _("Draft saved. You can continue it any time from your personal centre."))
         return redirect("approvals:application_edit", application.reference)
-    try:
-        application = services.application_submit(application_id=application.pk, actor=request.user)
-    except services.ApplicationIncomplete as incomplete:
-        return _render_form(
-            request, item=item, application=application, form=form, missing=incomplete.missing, status=400
-        )
-    except errors.ActionRefused as refused:
-        messages.info(request, refused.message)
-        return redirect(application)
     messages.success(
         request,
         _("Submitted. Your reference number is %(reference)s; keep it to follow the application.")
@@ -186,7 +228,9 @@ def _save_application(request, application):
 
 @login_required
 def application_detail(request, reference):
-    application = selectors.application_get_for_user(request.user, reference)
+    application = _own_application(request, reference)
+    if application.reference != reference:
+        return redirect(application)
     files = application.files.select_related("material")
     notices = application.correction_notices.prefetch_related("items__material")
     fields = [

@@ -1,17 +1,79 @@
-"""Forms of the portal core: registration."""
+"""Forms of the portal core: registration, and the plain error messages every public form uses."""
 
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
 from .validators import (
     normalize_credit_code,
     normalize_id_number,
+    normalize_name,
     validate_credit_code,
     validate_id_number,
     validate_mobile,
+    validate_organization_name,
+    validate_person_name,
 )
+
+
+def plain_error_messages(form: forms.BaseForm) -> None:
+    """Give every field of a form error messages in plain words that name the field.
+
+    Django's stock messages ("Ensure this value has at most 50 characters (it has 440).") read
+    as machine talk in Chinese; these say what to do ("姓名：最多 50 个字，现在是 440 个。").
+    Call it at the end of the form's ``__init__``, once the labels are final.
+    """
+    for name, field in form.fields.items():
+        # A "%" in a label would be read as a placeholder; a required mark is not part of the name.
+        label = str(field.label or capfirst(name.replace("_", " "))).removesuffix(" *").replace("%", "％")
+
+        def say(text: str, label=label) -> str:
+            return text.replace("%(label)s", label)
+
+        messages = {
+            "required": say(gettext("%(label)s: please fill this in.")),
+            "max_length": say(gettext("%(label)s: at most %(limit_value)d characters; you entered %(show_value)d.")),
+            "min_length": say(gettext("%(label)s: at least %(limit_value)d characters; you entered %(show_value)d.")),
+            "invalid_choice": say(gettext("%(label)s: please choose one of the options given.")),
+            "min_value": say(gettext("%(label)s: must be at least %(limit_value)s.")),
+            "max_value": say(gettext("%(label)s: must be at most %(limit_value)s.")),
+        }
+        if isinstance(field, forms.EmailField):
+            messages["invalid"] = say(gettext("%(label)s: not an e-mail address; it looks like name@example.com."))
+        elif isinstance(field, forms.DecimalField | forms.IntegerField | forms.FloatField):
+            messages["invalid"] = say(gettext("%(label)s: please enter a number, e.g. 1200.5."))
+            for code in ("max_digits", "max_whole_digits"):
+                messages[code] = say(gettext("%(label)s: the number is too large."))
+            messages["max_decimal_places"] = say(gettext("%(label)s: at most %(max)s digits after the decimal point."))
+        elif isinstance(field, forms.DateField):
+            messages["invalid"] = say(gettext("%(label)s: please enter a date, e.g. 2025-03-01."))
+        field.error_messages.update(messages)
+
+
+def clean_person_name(value: str) -> str:
+    """Return a person's name, normalised, or raise the reason it is not a name."""
+    name = normalize_name(value)
+    validate_person_name(name)
+    return name
+
+
+def clean_optional_person_name(value: str) -> str:
+    """Return a person's name that may be left empty, normalised."""
+    name = normalize_name(value)
+    if name:
+        validate_person_name(name)
+    return name
+
+
+def clean_organization_name(value: str) -> str:
+    """Return an enterprise's name, normalised, or raise the reason it is not a name."""
+    name = normalize_name(value)
+    validate_organization_name(name)
+    return name
 
 
 class RegistrationForm(BaseUserCreationForm):
@@ -30,6 +92,33 @@ class RegistrationForm(BaseUserCreationForm):
             self.fields[name].required = True
         self.fields["mobile"].widget.attrs.update(inputmode="numeric", autocomplete="tel")
         self.fields["email"].help_text = _("Used to reset your password and to send you notices.")
+        plain_error_messages(self)
+        for name in ("real_name", "organization_name"):
+            if name in self.fields:
+                # The browser would cut a long name silently; the form says what is wrong instead.
+                self.fields[name].widget.attrs.pop("maxlength", None)
+        self.error_messages = {
+            **self.error_messages,
+            "password_mismatch": gettext("The two passwords are not the same; please type the password again."),
+        }
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        # The account's own checks (User.clean: "ID number: required for a citizen account") see an
+        # empty value when the form already refused what was typed; that second message is false.
+        if hasattr(errors, "error_dict"):
+            for name in list(errors.error_dict):
+                if name != NON_FIELD_ERRORS and name in self._errors:
+                    del errors.error_dict[name]
+            if not errors.error_dict:
+                return
+            if "username" in errors.error_dict:
+                errors.error_dict["username"] = [
+                    ValidationError(gettext("Username: already taken; please choose another one."), code="unique")
+                    if error.code == "unique"
+                    else error
+                    for error in errors.error_dict["username"]
+                ]
+        super()._update_errors(errors)
 
     # An account opened without a password at the hall (a walk-in application) is taken
     # over at registration when name and mobile match what the clerk recorded.
@@ -64,7 +153,7 @@ class RegistrationForm(BaseUserCreationForm):
         return mobile
 
     def clean_real_name(self):
-        return self.cleaned_data["real_name"].strip()
+        return clean_person_name(self.cleaned_data["real_name"])
 
 
 class CitizenRegistrationForm(RegistrationForm):
@@ -107,7 +196,7 @@ class EnterpriseRegistrationForm(RegistrationForm):
         self.fields["real_name"].help_text = _("The person we contact about the enterprise's applications.")
 
     def clean_organization_name(self):
-        return self.cleaned_data["organization_name"].strip()
+        return clean_organization_name(self.cleaned_data["organization_name"])
 
     def clean_credit_code(self):
         code = normalize_credit_code(self.cleaned_data["credit_code"])

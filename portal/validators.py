@@ -1,4 +1,4 @@
-"""Validators for Chinese identity numbers, credit codes and mobile numbers.
+"""Validators for Chinese identity numbers, credit codes, mobile numbers and names.
 
 The check-digit arithmetic comes from python-stdnum (``stdnum.cn.ric`` for GB 11643,
 ``stdnum.cn.uscc`` for GB 32100); this module turns its exceptions into messages that
@@ -105,4 +105,68 @@ def validate_mobile(value: str) -> None:
         raise ValidationError(
             _("Mobile number: must be 11 digits starting with 13 to 19, e.g. 13812345678."),
             code="mobile_format",
+        )
+
+
+# Names as written on an identity card or a business licence: Chinese characters (with the
+# rare ones of extension planes), Latin letters, spaces, and the middle dot of transliterated
+# names (阿卜杜勒·买买提). Input methods type the dot in several ways; all become "·".
+PERSON_NAME_MAX_LENGTH = 50
+ORGANIZATION_NAME_MAX_LENGTH = 200
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_DOTS = str.maketrans({"\u30fb": "·", "\u2022": "·", "\u2027": "·", "\u0387": "·"})
+_PERSON_NAME = re.compile(rf"^[{_HAN}{_LATIN}](?:[{_HAN}{_LATIN} ·'.-]*[{_HAN}{_LATIN}.])?$")
+_ORGANIZATION_NAME = re.compile(rf"^[{_HAN}{_LATIN}0-9 ·'.,&()（）-]+$")
+_LETTER = re.compile(rf"[{_HAN}{_LATIN}]")
+
+
+def normalize_name(value: str) -> str:
+    """Return the name with one kind of middle dot and single spaces, trimmed."""
+    return re.sub(r"\s+", " ", (value or "").translate(_DOTS)).strip()
+
+
+def validate_person_name(value: str) -> None:
+    """Check a person's name: Chinese characters, Latin letters, spaces and the middle dot only."""
+    name = normalize_name(value)
+    if not name:
+        raise ValidationError(_("Please enter the name."), code="name_required")
+    if len(name) > PERSON_NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("A name has at most %(limit)d characters; %(count)d were given."),
+            code="name_length",
+            params={"limit": PERSON_NAME_MAX_LENGTH, "count": len(name)},
+        )
+    if _PERSON_NAME.match(name):
+        return
+    without_digits = "".join(c for c in name if not c.isdigit())
+    if without_digits != name and _PERSON_NAME.match(without_digits):
+        raise ValidationError(_("A person's name cannot contain digits."), code="name_digits")
+    raise ValidationError(
+        _(
+            "A person's name may contain only Chinese characters, Latin letters, spaces and the "
+            "middle dot (·), e.g. 张三, 阿卜杜勒·买买提 or John Smith."
+        ),
+        code="name_characters",
+    )
+
+
+def validate_organization_name(value: str) -> None:
+    """Check an enterprise's or organisation's name: a person's name's characters plus digits and brackets."""
+    name = normalize_name(value)
+    if not name:
+        raise ValidationError(_("Please enter the name."), code="name_required")
+    if len(name) > ORGANIZATION_NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("A name has at most %(limit)d characters; %(count)d were given."),
+            code="name_length",
+            params={"limit": ORGANIZATION_NAME_MAX_LENGTH, "count": len(name)},
+        )
+    if not _ORGANIZATION_NAME.match(name) or not _LETTER.search(name):
+        raise ValidationError(
+            _(
+                "An enterprise's name may contain only Chinese characters, Latin letters, digits, spaces, "
+                "brackets and the middle dot (·), as on its business licence."
+            ),
+            code="name_characters",
         )

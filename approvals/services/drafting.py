@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,6 +34,8 @@ from ..uploads import check_upload
 from .common import _lock
 
 logger = logging.getLogger(__name__)
+
+_HEX = re.compile(r"[0-9A-Fa-f]+")
 
 
 class ApplicationIncomplete(errors.ApplicationIncomplete):
@@ -63,10 +67,19 @@ def _identity(user: User) -> tuple[str, str, str]:
     return User.Kind.CITIZEN, user.real_name, user.id_number
 
 
+DRAFT_PREFIX = "DRAFT-"
+
+
 def _draft(item: ServiceItem, applicant: User, **fields) -> Application:
-    """Return an unsaved draft of an item, with a temporary reference (the real one comes at submission)."""
+    """Return an unsaved draft of an item, with a temporary reference (the real one comes at submission).
+
+    A draft started from the apply form takes its temporary reference from its form token, so
+    an address with the old reference (the Back button, a bookmark) still finds it once submitted
+    (``application_find_by_draft_reference``).
+    """
+    token = fields.get("form_token")
     return Application(
-        reference=f"DRAFT-{secrets.token_hex(6).upper()}",
+        reference=f"{DRAFT_PREFIX}{(token.hex if token else secrets.token_hex(6))[:12].upper()}",
         item=item,
         department_id=item.department_id,
         applicant=applicant,
@@ -80,7 +93,7 @@ def default_delivery(item: ServiceItem) -> str:
 
 
 def application_start(*, item: ServiceItem, applicant: User, form_token=None) -> Application:
-    """Create a draft for an item; the same form token returns the same draft (double click)."""
+    """Create a draft for an item; the same form token returns the same application (double click, Back)."""
     if not item.can_apply_online:
         raise ActionRefused(_("This item cannot be applied for online; see its guide for how to apply in the hall."))
     if applicant.kind not in (User.Kind.CITIZEN, User.Kind.ENTERPRISE):
@@ -91,6 +104,7 @@ def application_start(*, item: ServiceItem, applicant: User, form_token=None) ->
             return existing
         if existing:
             form_token = None  # another account's page re-posted on a shared terminal: start afresh
+    form_token = uuid.UUID(str(form_token)) if form_token else uuid.uuid4()
     kind, name, id_number = _identity(applicant)
     application = _draft(
         item,
@@ -112,6 +126,16 @@ def application_start(*, item: ServiceItem, applicant: User, form_token=None) ->
         # Two requests with the same form token at once: the other one created it.
         return Application.objects.get(form_token=form_token, applicant=applicant)
     return application
+
+
+def application_find_by_draft_reference(*, applicant: User, reference: str) -> Application | None:
+    """Return the applicant's application that had this temporary reference before it was submitted."""
+    prefix = reference.removeprefix(DRAFT_PREFIX)
+    if not reference.startswith(DRAFT_PREFIX) or len(prefix) != 12 or not _HEX.fullmatch(prefix):
+        return None
+    # The tokens that begin with these 12 hex digits form one range (UUIDs sort by their hex digits).
+    low, high = uuid.UUID(prefix + "0" * 20), uuid.UUID(prefix + "f" * 20)
+    return Application.objects.filter(applicant=applicant, form_token__gte=low, form_token__lte=high).first()
 
 
 def _require_editable(application: Application, actor: User) -> None:
@@ -275,6 +299,45 @@ def application_submit(*, application_id: int, actor: User) -> Application:
         application.save()
         clock.raise_alert_if_due(application)
     return application
+
+
+@dataclass
+class SaveOutcome:
+    """What became of one save of the apply form."""
+
+    application: Application
+    file_errors: list[str]
+    missing: list[str]
+    submitted: bool
+
+
+def application_save(*, application_id: int, actor: User, data: DraftData, files, submit: bool) -> SaveOutcome:
+    """Save what the applicant typed and uploaded, then submit if asked, all under the draft's row lock.
+
+    A second request for the same draft (a double click, two tabs, the Back button, a refreshed
+    POST) waits for the first one and then finds the application submitted: it gets
+    AlreadyHandled and changes nothing, so no upload is attached twice and nothing is filed twice.
+    What was typed is kept as a draft even when the submission is refused.
+    """
+    refused = None
+    with transaction.atomic():
+        locked = _lock(application_id)
+        _require_editable(locked, actor)
+        application = application_update(application=locked, actor=actor, data=data)
+        file_errors = application_add_uploads(application=application, files=files, actor=actor)
+        missing, submitted = [], False
+        if submit and not file_errors:
+            try:
+                with transaction.atomic():
+                    application = application_submit(application_id=application.pk, actor=actor)
+                submitted = True
+            except ApplicationIncomplete as incomplete:
+                missing = incomplete.missing
+            except ActionRefused as error:
+                refused = error
+    if refused is not None:
+        raise refused
+    return SaveOutcome(application=application, file_errors=file_errors, missing=missing, submitted=submitted)
 
 
 def application_withdraw(*, application_id: int, actor: User, reason: str = "") -> Application:

@@ -86,6 +86,18 @@ def test_the_correction_notice_lists_materials_and_fields_with_reasons(client, c
     assert [(i.material_id, i.field_key) for i in notice.items.all()] == [(material.pk, ""), (None, "floor_area")]
 
 
+def test_the_correction_form_groups_materials_and_fields_without_english_prefixes(client, clerk, submitted):
+    client.force_login(clerk)
+    content = client.get(_act(submitted, "request_correction")).content.decode()
+    material = submitted.item.materials.first()
+    assert '<optgroup label="申请材料">' in content  # "Materials", already translated
+    assert "<optgroup label=" in content.split('<optgroup label="申请材料">', 1)[1]  # the fields' group follows
+    assert f'<option value="m:{material.pk}">{material.name}</option>' in content
+    assert '<option value="f:parcel_no">宗地编号</option>' in content
+    assert "Material:" not in content and "Field:" not in content
+    assert '<textarea name="form-0-reason"' in content
+
+
 def test_an_empty_correction_notice_is_refused_and_keeps_the_page(client, clerk, submitted):
     client.force_login(clerk)
     response = client.post(

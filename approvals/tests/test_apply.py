@@ -9,11 +9,15 @@ import uuid
 import zlib
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from approvals import services
+from approvals.forms import ApplicationForm, WalkInForm
 from approvals.models import Application, MaterialFile, State
 from approvals.tests import factories
 from portal import errors
@@ -45,7 +49,7 @@ def _files(item, **named):
 
 def test_the_form_is_prefilled_from_the_account(client, citizen, permit_item):
     client.force_login(citizen)
-    content = client.get(reverse("approvals:apply", args=[permit_item.code])).content.decode()
+    content = client.get(reverse("approvals:apply", args=[permit_item.code]), follow=True).content.decode()
     assert citizen.real_name in content
     assert citizen.masked_id_number in content
     assert citizen.id_number not in content
@@ -261,14 +265,124 @@ def test_a_second_submit_says_already_submitted(client, citizen, permit_item):
     url = reverse("approvals:application_edit", args=[draft.reference])
     client.post(url, _form(permit_item, action="submit"))
     application = Application.objects.get()
-    response = client.post(
-        reverse("approvals:application_edit", args=[application.reference]),
-        _form(permit_item, action="submit"),
-        follow=True,
-    )
+    with translation.override("en"):
+        response = client.post(url, _form(permit_item, action="submit"), follow=True)
     assert response.status_code == 200
-    assert "不能再修改" in response.content.decode()
+    assert response.redirect_chain == [(application.get_absolute_url(), 302)]
+    assert f"already been submitted; its reference number is {application.reference}" in _messages(response)
     assert Application.objects.get().state == State.SUBMITTED
+
+
+def _messages(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def _apply_url(client, item) -> str:
+    """Open the apply page as a browser does; return its address, which carries the form token."""
+    response = client.get(reverse("approvals:apply", args=[item.code]))
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def _submission(item, token) -> dict:
+    return {**_form(item, action="submit", form_token=token), **_files(item)}
+
+
+def test_the_apply_page_carries_its_form_token_in_the_address_and_is_never_cached(client, citizen, permit_item):
+    client.force_login(citizen)
+    url = _apply_url(client, permit_item)
+    token = url.split("?t=")[1]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert str(response.context["form_token"]) == token
+    assert f'name="form_token" value="{token}"' in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert _apply_url(client, permit_item) != url  # every visit from the guide is a new form
+
+
+def test_the_same_form_sent_twice_lands_on_the_existing_application(client, citizen, permit_item):
+    client.force_login(citizen)
+    url = _apply_url(client, permit_item)
+    token = url.split("?t=")[1]
+    first = client.post(url, _submission(permit_item, token))
+    application = Application.objects.get()
+    assert application.state == State.SUBMITTED
+    assert first["Location"] == application.get_absolute_url()
+    with translation.override("en"):
+        second = client.post(url, _submission(permit_item, token))
+        messages = [str(m) for m in get_messages(second.wsgi_request)]
+    assert second.status_code == 302
+    assert second["Location"] == application.get_absolute_url()
+    assert not second["Location"].count("DRAFT-")
+    assert any(f"already been submitted; its reference number is {application.reference}" in m for m in messages)
+    assert Application.objects.count() == 1
+    assert application.files.count() == 2  # the second post attached nothing
+    assert client.get(second["Location"]).status_code == 200
+
+
+def test_back_to_the_form_after_submitting_lands_on_the_existing_application(client, citizen, permit_item):
+    client.force_login(citizen)
+    url = _apply_url(client, permit_item)
+    client.post(url, _submission(permit_item, url.split("?t=")[1]))
+    application = Application.objects.get()
+    # Back: the browser asks for the form's address again (the page is never cached).
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == application.get_absolute_url()
+    assert Application.objects.count() == 1
+
+
+def test_back_to_the_form_after_saving_a_draft_continues_that_draft(client, citizen, permit_item):
+    client.force_login(citizen)
+    url = _apply_url(client, permit_item)
+    client.post(url, {**_form(permit_item, form_token=url.split("?t=")[1]), **_files(permit_item)})
+    draft = Application.objects.get()
+    response = client.get(url)
+    assert response["Location"] == reverse("approvals:application_edit", args=[draft.reference])
+    # The page restored from the browser's cache, submitted: the same draft is submitted, once.
+    response = client.post(url, _form(permit_item, action="submit", form_token=url.split("?t=")[1]))
+    application = Application.objects.get()
+    assert application.pk == draft.pk and application.state == State.SUBMITTED
+    assert response["Location"] == application.get_absolute_url()
+
+
+def test_a_form_token_in_the_address_without_the_hidden_field_still_finds_the_application(client, citizen, permit_item):
+    client.force_login(citizen)
+    url = _apply_url(client, permit_item)
+    client.post(url, _submission(permit_item, url.split("?t=")[1]))
+    data = _submission(permit_item, "")
+    del data["form_token"]
+    response = client.post(url, data)
+    assert Application.objects.count() == 1
+    assert response["Location"] == Application.objects.get().get_absolute_url()
+
+
+def test_another_accounts_form_address_opens_a_fresh_form(client, citizen, other_citizen, permit_item):
+    client.force_login(citizen)
+    url = _apply_url(client, permit_item)
+    client.post(url, _submission(permit_item, url.split("?t=")[1]))
+    client.force_login(other_citizen)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("approvals:apply", args=[permit_item.code]) + "?t=")
+    assert response["Location"] != url
+
+
+def test_a_resubmitted_correction_sent_again_lands_on_the_application(client, citizen, clerk, permit_item):
+    application = factories.submitted(permit_item, citizen)
+    services.application_request_correction(
+        application_id=application.pk,
+        actor=clerk,
+        items=[(permit_item.materials.first(), "", "不清晰")],
+    )
+    client.force_login(citizen)
+    url = reverse("approvals:application_edit", args=[application.reference])
+    client.post(url, _form(permit_item, action="submit"))
+    response = client.post(url, _form(permit_item, action="submit"))
+    application.refresh_from_db()
+    assert application.state == State.SUBMITTED
+    assert response["Location"] == application.get_absolute_url()
+    assert application.correction_notices.count() == 1
 
 
 def test_a_draft_of_an_item_taken_offline_cannot_be_submitted(citizen, permit_item):
@@ -318,7 +432,7 @@ def test_help_text_from_the_catalogue_is_escaped(client, citizen, construction_d
     fields = [{"key": "x", "label": "说明", "type": "text", "required": False, "help": "<script>alert(1)</script>"}]
     item = factories.item(construction_department, fields=fields)
     client.force_login(citizen)
-    content = client.get(reverse("approvals:apply", args=[item.code])).content.decode()
+    content = client.get(reverse("approvals:apply", args=[item.code]), follow=True).content.decode()
     assert "<script>alert(1)</script>" not in content
     assert "&lt;script&gt;" in content
 
@@ -370,3 +484,115 @@ def test_simultaneous_submissions_never_share_a_reference(requires_postgresql, p
     references = sorted(Application.objects.values_list("reference", flat=True))
     assert len(set(references)) == 8
     assert [r[-4:] for r in references] == [f"{n:04d}" for n in range(1, 9)]
+
+
+def test_an_old_draft_address_finds_the_submitted_application(client, citizen, permit_item):
+    client.force_login(citizen)
+    url = _apply_url(client, permit_item)
+    client.post(url, {**_form(permit_item, form_token=url.split("?t=")[1]), **_files(permit_item)})
+    draft_reference = Application.objects.get().reference
+    assert draft_reference.startswith("DRAFT-")
+    edit_url = reverse("approvals:application_edit", args=[draft_reference])
+    client.post(edit_url, _form(permit_item, action="submit"))
+    application = Application.objects.get()
+    assert application.reference != draft_reference
+    # Back to the edit form of the draft, and submit it again.
+    response = client.post(edit_url, _form(permit_item, action="submit"))
+    assert response["Location"] == application.get_absolute_url()
+    response = client.get(reverse("approvals:application_detail", args=[draft_reference]))
+    assert response["Location"] == application.get_absolute_url()
+    assert Application.objects.count() == 1
+
+
+def test_an_old_draft_address_of_another_account_is_not_found(client, citizen, other_citizen, permit_item):
+    client.force_login(citizen)
+    url = _apply_url(client, permit_item)
+    client.post(url, _form(permit_item, form_token=url.split("?t=")[1]))
+    draft_reference = Application.objects.get().reference
+    client.force_login(other_citizen)
+    assert client.get(reverse("approvals:application_detail", args=[draft_reference])).status_code == 404
+    assert client.get(reverse("approvals:application_detail", args=["DRAFT-<script>"])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_posts_of_one_form_at_once_make_one_application(requires_postgresql, permit_item, citizen):
+    url = f"{reverse('approvals:apply', args=[permit_item.code])}?t={uuid.uuid4()}"
+    token = url.split("?t=")[1]
+    browsers = [Client(), Client()]
+    for browser in browsers:
+        browser.force_login(citizen)
+    barrier = threading.Barrier(len(browsers))
+    responses = [None] * len(browsers)
+
+    def send(index):
+        data = _submission(permit_item, token)  # each request its own uploads
+        try:
+            barrier.wait()
+            responses[index] = browsers[index].post(url, data)
+        except Exception as exc:  # asserted below
+            responses[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(browsers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    application = Application.objects.get()
+    assert application.state == State.SUBMITTED
+    assert not application.reference.startswith("DRAFT-")
+    for response in responses:
+        assert not isinstance(response, Exception), response
+        assert response.status_code == 302
+        assert response["Location"] == application.get_absolute_url()
+    assert application.files.count() == 2  # the request that waited attached nothing
+    assert browsers[0].get(application.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("field", ["contact_name", "delivery_name", "agent_name"])
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "张三3", "张" * 51])
+def test_names_on_the_apply_form_must_be_names(client, citizen, permit_item, field, value):
+    client.force_login(citizen)
+    url = _apply_url(client, permit_item)
+    response = client.post(url, _form(permit_item, **{field: value, "form_token": url.split("?t=")[1]}))
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == [field]
+    assert len(response.context["form"].errors[field]) == 1
+    assert getattr(Application.objects.get(), field) != value
+
+
+def test_the_apply_form_accepts_a_transliterated_agent_name(client, citizen, permit_item):
+    client.force_login(citizen)
+    url = _apply_url(client, permit_item)
+    client.post(url, _form(permit_item, agent_name="阿卜杜勒・买买提", form_token=url.split("?t=")[1]))
+    assert Application.objects.get().agent_name == "阿卜杜勒·买买提"
+
+
+def test_the_apply_form_speaks_plainly_about_a_bad_number(permit_item):
+    with translation.override("en"):
+        form = ApplicationForm({"f_floor_area": "abc", "contact_name": "张" * 60}, item=permit_item)
+        form.is_valid()
+        assert form.errors["f_floor_area"] == ["建筑面积（平方米）: please enter a number, e.g. 1200.5."]
+        assert form.errors["contact_name"] == ["Contact person: at most 50 characters; you entered 60."]
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "valid"),
+    [
+        ("citizen", "阿卜杜勒·买买提", True),
+        ("citizen", "John Smith", True),
+        ("citizen", "华夏建设工程有限公司（杭州）", False),
+        ("citizen", "张" * 51, False),
+        ("citizen", "<b>张三</b>", False),
+        ("enterprise", "华夏建设工程有限公司（杭州）", True),
+        ("enterprise", "<b>华夏</b>", False),
+    ],
+)
+def test_the_walk_in_form_checks_the_name_by_the_kind_of_applicant(permit_item, kind, name, valid):
+    id_number = portal_factories.id_number() if kind == "citizen" else portal_factories.credit_code()
+    data = {"item": permit_item.pk, "applicant_kind": kind, "id_number": id_number, "name": name}
+    form = WalkInForm({**data, "mobile": "13812345678"})
+    assert form.is_valid() is valid, form.errors
+    if not valid:
+        assert list(form.errors) == ["name"]

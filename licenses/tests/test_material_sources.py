@@ -66,7 +66,7 @@ def test_the_applicant_is_told_and_the_clerk_sees_the_certificate_linked(
 ):
     certificate, material = planning_permit
     client.force_login(citizen)
-    form = client.get(reverse("approvals:apply", args=[permit_item.code])).content.decode()
+    form = client.get(reverse("approvals:apply", args=[permit_item.code]), follow=True).content.decode()
     assert certificate.number in form and "无需上传" in form
     draft = _draft_without(material, permit_item, citizen)
     application = services.application_submit(application_id=draft.pk, actor=citizen)

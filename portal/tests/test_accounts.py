@@ -157,3 +157,64 @@ def test_the_personal_centre_masks_the_id_number_and_mobile(client, citizen):
     assert citizen.masked_id_number in content
     assert "138****5678" in content
     assert "13812345678" not in content
+
+
+def _choose_english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+
+def test_an_invalid_id_number_shows_one_message_and_no_false_required(client):
+    response = client.post(reverse("register_citizen"), _citizen_form(id_number="110101199003071234"))
+    errors = response.context["form"].errors.as_data()
+    assert [e.code for e in errors["id_number"]] == ["id_checksum"]
+    assert "身份证号码：个人账号必须填写。" not in response.content.decode()
+
+
+def test_a_missing_credit_code_shows_one_message(client):
+    _choose_english(client)
+    response = client.post(reverse("register_enterprise"), _enterprise_form(credit_code=""))
+    assert [str(m) for m in response.context["form"].errors["credit_code"]] == [
+        "Unified social credit code: please fill this in."
+    ]
+
+
+def test_a_name_too_long_is_refused_in_plain_words_and_not_cut_by_the_browser(client):
+    page = client.get(reverse("register_citizen")).content.decode()
+    assert re.search(r'<input[^>]*name="real_name"[^>]*maxlength', page) is None
+    assert "确保" not in client.post(reverse("register_citizen"), _citizen_form(real_name="张" * 440)).content.decode()
+    _choose_english(client)
+    response = client.post(reverse("register_citizen"), _citizen_form(real_name="张" * 440))
+    assert response.context["form"].errors["real_name"] == ["Real name: at most 50 characters; you entered 440."]
+    assert not User.objects.filter(username="wangwu").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("real_name", "<script>alert(1)</script>"), ("real_name", "王五5"), ("real_name", "")],
+)
+def test_a_citizen_name_that_is_not_a_name_is_refused(client, field, value):
+    response = client.post(reverse("register_citizen"), _citizen_form(**{field: value}))
+    assert len(response.context["form"].errors[field]) == 1
+    assert not User.objects.filter(username="wangwu").exists()
+
+
+def test_an_enterprise_name_with_markup_is_refused_and_brackets_are_accepted(client):
+    response = client.post(reverse("register_enterprise"), _enterprise_form(organization_name="<b>天工</b>"))
+    assert list(response.context["form"].errors) == ["organization_name"]
+    client.post(reverse("register_enterprise"), _enterprise_form(organization_name="天工建筑设计（杭州）有限公司"))
+    assert User.objects.get(username="tiangong").organization_name == "天工建筑设计（杭州）有限公司"
+
+
+def test_a_transliterated_name_is_kept_with_one_kind_of_middle_dot(client):
+    client.post(reverse("register_citizen"), _citizen_form(real_name="阿卜杜勒・买买提"))
+    assert User.objects.get(username="wangwu").real_name == "阿卜杜勒·买买提"
+
+
+def test_registration_errors_use_no_stock_django_wording(client, citizen):
+    data = _citizen_form(username=citizen.username, email="not-an-email", password2="something-else-42")
+    _choose_english(client)
+    response = client.post(reverse("register_citizen"), data)
+    errors = {name: [str(m) for m in messages] for name, messages in response.context["form"].errors.items()}
+    assert errors["username"] == ["Username: already taken; please choose another one."]
+    assert errors["email"] == ["Email address: not an e-mail address; it looks like name@example.com."]
+    assert errors["password2"] == ["The two passwords are not the same; please type the password again."]

@@ -1,10 +1,17 @@
-"""Validators for ID numbers, credit codes and mobile numbers, in both languages."""
+"""Validators for ID numbers, credit codes, mobile numbers and names, in both languages."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from portal.validators import validate_credit_code, validate_id_number, validate_mobile
+from portal.validators import (
+    normalize_name,
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+    validate_organization_name,
+    validate_person_name,
+)
 
 VALID_ID_NUMBERS = [
     "110101199003071233",
@@ -88,3 +95,62 @@ def test_it_names_the_field_and_reason_in_english_when_chosen():
         message = _message(validate_credit_code, "91110000600037341M")
     assert message.startswith("Unified social credit code")
     assert "check character" in message
+
+
+VALID_PERSON_NAMES = ["张三", "阿卜杜勒·买买提", "John Smith", "欧阳娜娜", "Jean-Pierre O'Neil", "𠈌丽"]
+INVALID_PERSON_NAMES = [
+    ("<script>alert(1)</script>", "name_characters"),
+    ("张" * 440, "name_length"),
+    ("张三3", "name_digits"),
+    ("张三２", "name_digits"),  # a full-width digit too
+    ("", "name_required"),
+    ("   ", "name_required"),
+    ("·张三", "name_characters"),
+    ("张三@example.com", "name_characters"),
+]
+VALID_ORGANIZATION_NAMES = [
+    "华夏建设工程有限公司",
+    "杭州市第2建筑工程有限公司",
+    "中建三局（杭州）有限公司",
+    "OneWindow Technology (Hangzhou) Co., Ltd.",
+    "阿卜杜勒·买买提餐饮店",
+]
+INVALID_ORGANIZATION_NAMES = [
+    ("<b>华夏</b>", "name_characters"),
+    ("华" * 201, "name_length"),
+    ("", "name_required"),
+    ("12345", "name_characters"),  # a name has letters
+]
+
+
+@pytest.mark.parametrize("name", VALID_PERSON_NAMES)
+def test_it_accepts_real_person_names(name):
+    validate_person_name(name)
+
+
+@pytest.mark.parametrize(("name", "code"), INVALID_PERSON_NAMES)
+def test_it_refuses_what_is_not_a_persons_name_with_the_reason(name, code):
+    assert _code(validate_person_name, name) == code
+
+
+@pytest.mark.parametrize("name", VALID_ORGANIZATION_NAMES)
+def test_it_accepts_real_organization_names(name):
+    validate_organization_name(name)
+
+
+@pytest.mark.parametrize(("name", "code"), INVALID_ORGANIZATION_NAMES)
+def test_it_refuses_what_is_not_an_organization_name_with_the_reason(name, code):
+    assert _code(validate_organization_name, name) == code
+
+
+@pytest.mark.parametrize("dot", ["·", "・", "•", "‧"])
+def test_it_accepts_every_middle_dot_an_input_method_types_and_keeps_one(dot):
+    validate_person_name(f"阿卜杜勒{dot}买买提")
+    assert normalize_name(f" 阿卜杜勒{dot}买买提  ") == "阿卜杜勒·买买提"
+
+
+def test_it_says_in_english_what_a_name_may_contain():
+    with translation.override("en"):
+        assert "Chinese characters, Latin letters, spaces and the middle dot" in _message(
+            validate_person_name, "<script>"
+        )
