@@ -269,7 +269,7 @@ def test_a_second_submit_says_already_submitted(client, citizen, permit_item):
         response = client.post(url, _form(permit_item, action="submit"), follow=True)
     assert response.status_code == 200
     assert response.redirect_chain == [(application.get_absolute_url(), 302)]
-    assert f"already been submitted; its reference number is {application.reference}" in _messages(response)
+    assert f"该申请已提交，办件编号为 {application.reference}" in _messages(response)
     assert Application.objects.get().state == State.SUBMITTED
 
 
@@ -314,7 +314,7 @@ def test_the_same_form_sent_twice_lands_on_the_existing_application(client, citi
     assert second.status_code == 302
     assert second["Location"] == application.get_absolute_url()
     assert not second["Location"].count("DRAFT-")
-    assert any(f"already been submitted; its reference number is {application.reference}" in m for m in messages)
+    assert any(f"该申请已提交，办件编号为 {application.reference}" in m for m in messages)
     assert Application.objects.count() == 1
     assert application.files.count() == 2  # the second post attached nothing
     assert client.get(second["Location"]).status_code == 200
