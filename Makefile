@@ -21,9 +21,9 @@ $(BIN)/.installed: requirements.txt
 install: $(BIN)/.installed
 
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --procfile Procfile.dev start
+	@$(PY) manage.py migrate --noinput --verbosity 0
+	@$(PY) manage.py seed_demo --verbosity 0
+	@$(PY) scripts/run_dev.py
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

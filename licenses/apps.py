@@ -15,11 +15,12 @@ class LicensesConfig(AppConfig):
 
         from . import queues  # noqa: PLC0415 - imports models
         from .clock import print_clock  # noqa: PLC0415 - imports models
-        from .demo import load_demo_certificate_types  # noqa: PLC0415 - imports models
+        from .demo import load_demo_certificate_types, load_demo_print_work  # noqa: PLC0415 - imports models
         from .services import certificates_standing_in  # noqa: PLC0415 - imports models
         from .views import my_certificates_section  # noqa: PLC0415 - imports models
 
         demo.register("licenses", order=20, loader=load_demo_certificate_types)
+        demo.register("printing", order=40, loader=load_demo_print_work)
         material_sources.register("certificates", certificates_standing_in)
         registry.register(print_clock())
         queues.register()

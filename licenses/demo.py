@@ -8,9 +8,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvals.models import ServiceItem, ServiceMaterial
+from portal.clock import deadlines
 from portal.models import Department, User
 
-from .models import Certificate, CertificateType, ItemCertificate, MaterialCertificate
+from .models import Certificate, CertificateType, ItemCertificate, MaterialCertificate, PrintJob
+from .services.printing import (
+    print_batch_create,
+    print_batch_run,
+    print_job_collect,
+    print_job_deliver,
+    print_job_dispatch,
+    print_job_ready,
+)
 
 TYPES_FILE = Path(__file__).with_name("demo_data") / "demo_certificate_types.json"
 
@@ -94,3 +103,85 @@ def demo_business_licence() -> None:
             "valid_from": date(2021, 6, 1),
         },
     )
+
+
+# What becomes of the demo applications' certificates at the printing centre, by delivery:
+# (state, share of the jobs). The rest stay queued.
+PRINT_PLAN = {
+    "courier": [("printed", 0.15), ("dispatched", 0.2), ("delivered", 0.25)],
+    "pickup": [("printed", 0.2), ("ready", 0.2), ("collected", 0.2)],
+}
+OLDEST_QUEUED = 3
+PRINT_BATCH_SIZE = 40  # below the size at which a batch starts a helper process for QR codes
+
+
+def _backdate_certificates() -> None:
+    """Date each demo certificate and its print deadline from its application's (backdated) decision.
+
+    Demo data only: the approvals demo loader moved the decisions into the past after the
+    services stamped them "now"; the certificates issued with them follow.
+    """
+    certificates = Certificate.objects.filter(source_application__decided_at__isnull=False).select_related(
+        "source_application", "print_job"
+    )
+    for certificate in certificates:
+        decided_at = certificate.source_application.decided_at
+        if certificate.issued_at == decided_at:
+            continue
+        shift = timezone.localdate(certificate.issued_at) - timezone.localdate(decided_at)
+        Certificate.objects.filter(pk=certificate.pk).update(
+            issued_at=decided_at,
+            valid_from=certificate.valid_from - shift,
+            valid_until=certificate.valid_until - shift if certificate.valid_until else None,
+        )
+        PrintJob.objects.filter(certificate=certificate).update(
+            due_at=deadlines.end_of_day(deadlines.certificate_deadline(timezone.localdate(decided_at))),
+            created_at=decided_at,
+        )
+
+
+@transaction.atomic
+def load_demo_print_work(*, stdout=None) -> int:
+    """Move the demo certificates through the printing centre once; return how many jobs moved now.
+
+    Runs after the approvals demo loader: it prints batches, sends by courier, delivers, puts at
+    the counter and hands over, each through the printing services as the ``printer`` account.
+    """
+    printer = User.objects.filter(username="printer").first()
+    if printer is None or PrintJob.objects.exclude(state=PrintJob.State.QUEUED).exists():
+        return 0
+    _backdate_certificates()
+    jobs = list(
+        PrintJob.objects.filter(certificate__source_application__isnull=False)
+        .select_related("certificate")
+        .order_by("due_at", "pk")
+    )
+    targets: dict[int, str] = {}
+    for delivery, shares in PRINT_PLAN.items():
+        group = [job for job in jobs if job.delivery_method == delivery]
+        # The oldest few stay queued (near or past their deadline), then the oldest are the
+        # furthest along, and the newest are still queued.
+        start = min(OLDEST_QUEUED, len(group) // 5)
+        for state, share in shares:
+            count = max(1, round(len(group) * share)) if group else 0
+            for job in group[start : start + count]:
+                targets[job.pk] = state
+            start += count
+    to_print = list(targets)
+    for first in range(0, len(to_print), PRINT_BATCH_SIZE):
+        batch = print_batch_create(actor=printer, job_ids=to_print[first : first + PRINT_BATCH_SIZE])
+        print_batch_run(batch_id=batch.pk)
+    by_pk = {job.pk: job for job in jobs}
+    for n, (pk, state) in enumerate(targets.items(), start=1):
+        if state in ("dispatched", "delivered"):
+            print_job_dispatch(job_id=pk, actor=printer, courier="EMS", waybill=f"EM{1000000000 + n}CN")
+        if state == "delivered":
+            print_job_deliver(job_id=pk, actor=printer)
+        if state in ("ready", "collected"):
+            print_job_ready(job_id=pk, actor=printer)
+        if state == "collected":
+            holder = by_pk[pk].certificate.holder_id_number
+            print_job_collect(job_id=pk, actor=printer, collector_id_number=holder)
+    if stdout is not None:
+        stdout.write(f"Printing centre: {len(targets)} of {len(jobs)} demo certificates printed or handed over.")
+    return len(targets)

@@ -165,7 +165,9 @@ def render_certificates(certificates, output, qr_matrices=None) -> int:
     `qr_matrices`, if given, yields each certificate's QR matrix in the same order (the batch
     service computes them in another process while this one draws).
     """
-    pdf = canvas.Canvas(output, pagesize=A4, pageCompression=1)
+    # Every page starts in the canvas's initial font: make it the embedded one, or the PDF names
+    # Helvetica (a standard font that is never embedded) although no text uses it.
+    pdf = canvas.Canvas(output, pagesize=A4, pageCompression=1, initialFontName=register_font())
     pdf.setTitle("证照")
     pdf.setCreator("OneWindow")
     pages = 0

@@ -6,8 +6,10 @@ Production sets ``DEBUG=0`` and the variables listed in the README.
 """
 
 import secrets
+import socket
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -39,12 +41,45 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+def lan_address() -> str | None:
+    """Return this machine's address on the local network, or None when it has none."""
+    # Connecting a UDP socket sends nothing; it only makes the kernel choose the outgoing interface.
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith(("127.", "0.")) else address
 
-# Absolute base of the public site, used in QR codes and e-mails.
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+def base_url_for(web_address: str, *, lan=lan_address) -> str:
+    """Return the public address of the development server listening on WEB_ADDRESS (``host:port`` or ``port``).
+
+    A server on every interface (0.0.0.0 or ::) is reached from other devices at the machine's
+    network address, if it has one.
+    """
+    host, _colon, port = web_address.strip().rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - reading the address, not binding to it
+        host = lan() or "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port or 8000}"
+
+
+SECRET_KEY = _secret_key()
+
+# Absolute base of the public site, used in QR codes and e-mails. By default the address
+# `make run` serves (WEB_ADDRESS, as in Procfile.dev).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="").rstrip("/") or base_url_for(
+    env.str("WEB_ADDRESS", default="127.0.0.1:8000")
+)
+_LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=list(dict.fromkeys([*_LOCAL_HOSTS, urlsplit(PORTAL_BASE_URL).netloc.rpartition(":")[0]]))
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PORTAL_NAME = _("OneWindow Online Government Service Hall")
 PORTAL_SHORT_NAME = _("OneWindow")
 
@@ -286,5 +321,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        # runserver's "Watching for file changes" line: make run prints its own greeting instead.
+        "django.utils.autoreload": {"level": "WARNING"},
     },
 }

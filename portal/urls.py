@@ -15,6 +15,7 @@ admin.site.index_title = _("Work")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("me/", views.me, name="me"),
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
     path("", include("approvals.urls")),

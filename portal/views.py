@@ -5,11 +5,11 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import personal_centre, selectors, services
@@ -104,3 +104,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         self.extra_email_context = {"base_url": settings.PORTAL_BASE_URL}
         return super().form_valid(form)
+
+
+@require_GET
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request):
+    """Serve the site icon at /favicon.ico, where browsers look for it without a <link>."""
+    return FileResponse((settings.BASE_DIR / "static" / "favicon.ico").open("rb"), content_type="image/x-icon")

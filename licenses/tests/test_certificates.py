@@ -390,3 +390,18 @@ def test_only_those_allowed_search_every_departments_certificates(certificate, r
     with pytest.raises(errors.ActionRefused, match="您没有查询全市各部门证照的权限"):
         services.certificates_search(user=request.getfixturevalue(role), query=certificate.number, purpose="核验")
     assert not CertificateAccess.objects.exists()
+
+
+def test_every_font_the_pdf_names_is_embedded(certificate):
+    reader = PdfReader(io.BytesIO(certificate_pdf_bytes(certificate)))
+    named = {}
+    for page in reader.pages:
+        for name, font in page["/Resources"]["/Font"].items():
+            named[name] = font.get_object()
+    assert named
+    for name, font in named.items():
+        if "/DescendantFonts" in font:
+            font = font["/DescendantFonts"][0].get_object()
+        assert "/FontDescriptor" in font, f"{name} ({font.get('/BaseFont')}) is not embedded"
+        descriptor = font["/FontDescriptor"].get_object()
+        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), name

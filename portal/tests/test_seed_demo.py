@@ -1,13 +1,23 @@
-"""seed_demo loads the demo data once, however often it runs."""
+"""seed_demo loads the demo data once, however often it runs.
+
+The city at work (a few hundred applications and print jobs) is tested in
+approvals/tests/test_demo_work.py; here its loaders are left out to keep these tests fast.
+"""
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
-from portal import roles
+from portal import demo, roles
 from portal.models import Department, District, User
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _without_the_city_at_work(monkeypatch):
+    for name in ("applications", "printing"):
+        monkeypatch.delitem(demo._loaders, name)
 
 
 def _counts():
@@ -48,4 +58,11 @@ def test_it_refuses_to_run_with_debug_off(settings):
 def test_it_runs_with_debug_off_when_forced(settings, capsys):
     settings.DEBUG = False
     call_command("seed_demo", "--force")
+    assert User.objects.filter(username="clerk").exists()
+
+
+def test_it_prints_nothing_at_verbosity_zero(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    assert capsys.readouterr().out == ""
     assert User.objects.filter(username="clerk").exists()

@@ -1,12 +1,18 @@
-"""Load demo data: departments, districts, one account per role (idempotent)."""
+"""Load demo data: departments, districts, one account per role, then the apps' demo data (idempotent).
+
+The apps' loaders add the catalogue, the certificate types and a city at work: a few hundred
+applications in every state and certificates at every step of the printing centre.
+"""
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from portal import demo, roles
-from portal.models import Department, District, User
+from portal.clock import sweep
+from portal.models import Department, District, Notification, User
 from portal.services import calendar_load_official
 
 DEMO_PASSWORD = "OneWindow-2026"
@@ -89,20 +95,29 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, verbosity=1, **options):
+        verbose = verbosity > 0
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: this looks like production. seed_demo creates accounts with known "
                 "passwords; run it with --force if you really mean it."
             )
+        started = timezone.now()
         with transaction.atomic():
             calendar_load_official()
             departments = self._departments()
             self._districts()
             accounts = self._accounts(departments)
             for loader in demo.loaders():
-                loader(stdout=self.stdout)
-        self._print_accounts(accounts)
+                loader(stdout=self.stdout if verbose else None)
+            # The demo applications' deadlines are set: levels and alerts as the beat's sweep would set them.
+            sweep.run()
+            # Demo notices are for reading in the site: none is e-mailed (the console would be full of them).
+            Notification.objects.filter(created_at__gte=started, email_sent_at__isnull=True).update(
+                email_sent_at=timezone.now()
+            )
+        if verbose:
+            self._print_accounts(accounts)
 
     def _departments(self):
         departments = {}
