@@ -12,6 +12,7 @@ from portal.clock import deadlines
 from portal.models import Department, User
 
 from .models import Certificate, CertificateType, ItemCertificate, MaterialCertificate, PrintJob
+from .services.certificates import certificate_correct
 from .services.printing import (
     print_batch_create,
     print_batch_run,
@@ -140,6 +141,22 @@ def _backdate_certificates() -> None:
         )
 
 
+def _demo_correction(jobs, targets) -> None:
+    """Correct one certificate still at the centre: its print job is cancelled and the new version queued."""
+    reviewer = User.objects.filter(username="reviewer_zjj").first()
+    if reviewer is None:
+        return
+    for job in jobs:
+        if job.pk not in targets and job.certificate.department_id == reviewer.department_id:
+            certificate_correct(
+                certificate_id=job.certificate_id,
+                actor=reviewer,
+                holder_name=job.certificate.holder_name,
+                reason="持证人身份信息经户籍核对后更正，重新核发。",
+            )
+            return
+
+
 @transaction.atomic
 def load_demo_print_work(*, stdout=None) -> int:
     """Move the demo certificates through the printing centre once; return how many jobs moved now.
@@ -182,6 +199,7 @@ def load_demo_print_work(*, stdout=None) -> int:
         if state == "collected":
             holder = by_pk[pk].certificate.holder_id_number
             print_job_collect(job_id=pk, actor=printer, collector_id_number=holder)
+    _demo_correction(jobs, targets)
     if stdout is not None:
         stdout.write(f"Printing centre: {len(targets)} of {len(jobs)} demo certificates printed or handed over.")
     return len(targets)
