@@ -63,6 +63,8 @@ PLAN = [
     ("denied", 8),
 ]
 REVIEW_STAGE = {"in_review", "suspended", "extended", "approved", "denied"}
+# Of the accepted cases, this many belong to the two departments with a demo reviewer.
+ACCEPTED_TO_CLAIM = 20
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
@@ -407,8 +409,9 @@ def load_demo_work(*, stdout=None) -> int:
     maker = _Maker(rng, today)
     stories = []
     for ending, count in PLAN:
-        for _ in range(count):
-            if ending == "approved":
+        for n in range(count):
+            if ending == "approved" or (ending == "accepted" and n < ACCEPTED_TO_CLAIM):
+                # The demo reviewers find accepted cases of their own to claim and batch-approve.
                 item = rng.choice(certified)
             elif ending == "extended":
                 item = rng.choice(extensible)

@@ -179,7 +179,7 @@ class PrintJobAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        state = request.GET.get("state__exact")
+        state = request.GET.get("state__exact") or request.GET.get("state")  # the home page links use ?state=
         if state in State.values:
             wanted = ACTIONS_FOR_STATE.get(state, set())
             actions = {name: action for name, action in actions.items() if name in wanted}

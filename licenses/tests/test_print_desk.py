@@ -346,3 +346,10 @@ def test_a_renewal_cancels_the_old_job_but_not_one_already_sent(jobs, print_oper
     assert (_state(jobs[0]), _state(jobs[1])) == ("cancelled", "dispatched")
     assert PrintJob.objects.filter(state="queued", certificate__replaces__isnull=False).count() == 2
     assert Certificate.objects.get(pk=jobs[0].certificate_id).status == "superseded"
+
+
+def test_a_list_opened_from_the_home_page_with_state_offers_that_states_actions(client, print_operator):
+    client.force_login(print_operator)
+    response = client.get("/admin/licenses/printjob/?state=dispatched")
+    choices = [value for value, _label in response.context["action_form"].fields["action"].choices if value]
+    assert choices == ["mark_delivered"]
