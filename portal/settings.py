@@ -76,8 +76,17 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="").rstrip("/") or base_url
     env.str("WEB_ADDRESS", default="127.0.0.1:8000")
 )
 _LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+
+
+def base_url_host(base_url: str) -> str:
+    """Return the host of a base URL as ALLOWED_HOSTS writes it (IPv6 in brackets), or "" if none."""
+    host = urlsplit(base_url).hostname or ""
+    return f"[{host}]" if ":" in host else host
+
+
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=list(dict.fromkeys([*_LOCAL_HOSTS, urlsplit(PORTAL_BASE_URL).netloc.rpartition(":")[0]]))
+    "ALLOWED_HOSTS",
+    default=list(dict.fromkeys([*_LOCAL_HOSTS, *filter(None, [base_url_host(PORTAL_BASE_URL)])])),
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PORTAL_NAME = _("OneWindow Online Government Service Hall")

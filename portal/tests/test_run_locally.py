@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.settings import base_url_for
+from portal.settings import base_url_for, base_url_host
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -60,3 +60,16 @@ def test_the_favicon_is_served(client):
 @pytest.mark.django_db
 def test_every_page_links_the_icon(client):
     assert b'<link rel="icon" href="/static/favicon.ico"' in client.get("/").content
+
+
+@pytest.mark.parametrize(
+    ("base_url", "host"),
+    [
+        ("https://zwfw.example.gov.cn", "zwfw.example.gov.cn"),
+        ("http://192.168.1.20:8000", "192.168.1.20"),
+        ("http://[fe80::1]:8000", "[fe80::1]"),
+        ("", ""),
+    ],
+)
+def test_the_public_address_is_an_allowed_host_as_django_writes_it(base_url, host):
+    assert base_url_host(base_url) == host
