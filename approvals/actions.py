@@ -49,12 +49,6 @@ def _correction_items(application: Application, rows: list[dict]) -> list:
     return items
 
 
-def _may_notify_corrections(application: Application, user: User) -> bool:
-    """The first notice is the clerk's; a second round needs a supervisor."""
-    rounds = application.correction_notices.count()
-    return user.has_perm("approvals.approve_second_correction" if rounds else "approvals.intake_application")
-
-
 def _reason_form(data, application):
     return ReasonForm(data)
 
@@ -76,7 +70,7 @@ ACTIONS: list[StaffAction] = [
         run=lambda app, user, rows: services.application_request_correction(
             application_id=app.pk, actor=user, items=_correction_items(app, rows)
         ),
-        allowed=_may_notify_corrections,
+        allowed=services.may_request_correction,
     ),
     StaffAction(
         name="reject",

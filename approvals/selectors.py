@@ -266,12 +266,11 @@ def supervision_figures(*, start: date | None = None, end: date | None = None) -
         .select_related("item", "department", "handler")
         .order_by("current_due_at")[:200]
     )
-    today = timezone.localdate()
     rows = [
         {
             "application": a,
             "due": deadlines.day_of(a.current_due_at),
-            "days_over": -calendar.working_days_between(today, deadlines.day_of(a.current_due_at)),
+            "days_over": -clock.working_days_left(a),
         }
         for a in late
     ]
@@ -332,7 +331,10 @@ WORK_QUEUES = {
             _("Due soon or overdue"),
             "approvals.review_application",
             lambda qs, user: qs.filter(
-                due_level__in=[Level.WARNING, Level.OVERDUE], current_due_at__isnull=False, state__in=RUNNING
+                # Cases waiting for intake are the clerks' (their alerts go to the clerks too).
+                due_level__in=[Level.WARNING, Level.OVERDUE],
+                current_due_at__isnull=False,
+                state__in=[State.ACCEPTED, State.IN_REVIEW],
             ),
         ),
         WorkQueue(

@@ -13,7 +13,7 @@ from portal.clock.levels import Level
 from portal.clock.registry import Clock, Notice
 from portal.models import User
 
-from .models import PrintJob
+from .models import Certificate, PrintJob
 
 NAME = "print_jobs"
 OPEN_STATES = (PrintJob.State.QUEUED, PrintJob.State.PRINTED)
@@ -21,7 +21,8 @@ OPEN_STATES = (PrintJob.State.QUEUED, PrintJob.State.PRINTED)
 
 def open_jobs():
     """Return the print jobs whose Art. 44 clock still runs."""
-    return PrintJob.objects.filter(state__in=OPEN_STATES)
+    # A revoked or suspended certificate is never sent, so its deadline no longer runs.
+    return PrintJob.objects.filter(state__in=OPEN_STATES, certificate__status=Certificate.Status.VALID)
 
 
 def recipients(job: PrintJob, level: str):

@@ -123,7 +123,7 @@ def _backdate_certificates() -> None:
     services stamped them "now"; the certificates issued with them follow.
     """
     certificates = Certificate.objects.filter(source_application__decided_at__isnull=False).select_related(
-        "source_application", "print_job"
+        "source_application"
     )
     for certificate in certificates:
         decided_at = certificate.source_application.decided_at

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from portal.masking import mask_mobile
+from portal.masking import mask_address, mask_mobile
 
 from .models import PrintJob
 from .services.printing import certificate_out_of_force_reason
@@ -20,14 +20,6 @@ class Delivery:
     phone: str
     address: str
     full: bool
-
-
-def mask_address(value: str) -> str:
-    """Return an address with only its first six characters shown (the district, roughly)."""
-    if not value:
-        return ""
-    shown = min(6, len(value) // 2)
-    return value[:shown] + "****"
 
 
 def print_job_delivery(job: PrintJob, user) -> Delivery:

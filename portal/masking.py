@@ -24,3 +24,11 @@ def mask_name(value: str) -> str:
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1)
+
+
+def mask_address(value: str) -> str:
+    """Return an address with only its first six characters shown (the district, roughly)."""
+    if not value:
+        return ""
+    shown = min(6, len(value) // 2)
+    return value[:shown] + "****"

@@ -21,10 +21,9 @@ def alerts_back(apps, schema_editor):
     SlaAlert = apps.get_model("approvals", "SlaAlert")
     ClockAlert = apps.get_model("portal", "ClockAlert")
     Application = apps.get_model("approvals", "Application")
-    existing = set(Application.objects.values_list("pk", flat=True))
-    for alert in ClockAlert.objects.filter(clock="applications").iterator():
-        if alert.object_id not in existing:
-            continue  # the core's alerts outlive their object; the old table could not
+    # The core's alerts outlive their object; the old table could not: restore only those of live rows.
+    alerts = ClockAlert.objects.filter(clock="applications", object_id__in=Application.objects.values("pk"))
+    for alert in alerts.iterator():
         copy, _ = SlaAlert.objects.get_or_create(
             application_id=alert.object_id, level=alert.level, defaults={"deadline": alert.deadline}
         )

@@ -38,6 +38,7 @@ from .intake import (
     application_auto_accept,
     application_reject,
     application_request_correction,
+    may_request_correction,
 )
 from .review import (
     application_approve,
@@ -85,5 +86,6 @@ __all__ = [
     "batch_preview",
     "batch_refusal",
     "default_delivery",
+    "may_request_correction",
     "walk_in_applicant",
 ]

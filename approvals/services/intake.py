@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal import roles
 from portal.errors import ActionRefused, AlreadyHandled
@@ -34,10 +35,17 @@ def _intake_is_late(application_id: int) -> bool:
     ).exists()
 
 
-LATE_INTAKE = _(
+# Lazy: shown in the language of whoever is refused, not the one of the process that imported it.
+LATE_INTAKE = gettext_lazy(
     "The 5 working days for intake have passed: by law the application counts as accepted from the day it was "
     "received (Art. 32). Accept it, and raise any defect in the review."
 )
+
+
+def may_request_correction(application: Application, user: User) -> bool:
+    """Return whether the user may send a correction notice: the first is the clerk's, a second round a supervisor's."""
+    rounds = application.correction_notices.count()
+    return user.has_perm("approvals.approve_second_correction" if rounds else "approvals.intake_application")
 
 
 def application_request_correction(

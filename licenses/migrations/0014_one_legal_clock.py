@@ -17,10 +17,9 @@ def alerts_back(apps, schema_editor):
     PrintJobAlert = apps.get_model("licenses", "PrintJobAlert")
     ClockAlert = apps.get_model("portal", "ClockAlert")
     PrintJob = apps.get_model("licenses", "PrintJob")
-    existing = set(PrintJob.objects.values_list("pk", flat=True))
-    for alert in ClockAlert.objects.filter(clock="print_jobs").iterator():
-        if alert.object_id not in existing:
-            continue  # the core's alerts outlive their object; the old table could not
+    # The core's alerts outlive their object; the old table could not: restore only those of live rows.
+    alerts = ClockAlert.objects.filter(clock="print_jobs", object_id__in=PrintJob.objects.values("pk"))
+    for alert in alerts.iterator():
         copy, _ = PrintJobAlert.objects.get_or_create(job_id=alert.object_id, level=alert.level)
         PrintJobAlert.objects.filter(pk=copy.pk).update(created_at=alert.created_at)
 

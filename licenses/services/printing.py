@@ -16,10 +16,11 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
@@ -248,6 +249,15 @@ def _notify_holder(job: PrintJob, title: str) -> None:
         notification_send(user=job.certificate.holder, kind="certificate_delivery", title=title, link="/me/")
 
 
+def _require_delivery(job: PrintJob, method: str) -> None:
+    """Refuse a step that belongs to the other delivery method (courier jobs are sent, pickup jobs wait)."""
+    if job.delivery_method != method:
+        raise _refuse(
+            _("%(number)s is to be received by “%(delivery)s”: that step is not for it.")
+            % {"number": job.certificate.number, "delivery": job.get_delivery_method_display()}
+        )
+
+
 def print_job_dispatch(*, job_id: int, actor, courier: str, waybill: str) -> PrintJob:
     """Hand a printed certificate to the courier (free for the holder) and tell the holder the waybill."""
     courier, waybill = courier.strip(), waybill.strip()
@@ -256,12 +266,15 @@ def print_job_dispatch(*, job_id: int, actor, courier: str, waybill: str) -> Pri
     with transaction.atomic():
         job = _job_for_update(job_id)
         _require_in_force(job)
+        _require_delivery(job, PrintJob.Delivery.COURIER)
         _step(job, "dispatch", actor, at=timezone.now(), courier=courier, waybill=waybill)
-        _notify_holder(
-            job,
-            _("Your %(type)s has been sent: %(courier)s, waybill %(waybill)s")
-            % {"type": job.certificate.certificate_type.name, "courier": courier, "waybill": waybill},
-        )
+        with translation.override(settings.LANGUAGE_CODE):  # the holder reads it, not the operator
+            title = _("Your %(type)s has been sent: %(courier)s, waybill %(waybill)s") % {
+                "type": job.certificate.certificate_type.name,
+                "courier": courier,
+                "waybill": waybill,
+            }
+        _notify_holder(job, title)
     return job
 
 
@@ -278,12 +291,13 @@ def print_job_ready(*, job_id: int, actor) -> PrintJob:
     with transaction.atomic():
         job = _job_for_update(job_id)
         _require_in_force(job)
+        _require_delivery(job, PrintJob.Delivery.PICKUP)
         _step(job, "make_ready", actor)
-        _notify_holder(
-            job,
-            _("Your %(type)s is ready for pickup at the hall; bring your ID card")
-            % {"type": job.certificate.certificate_type.name},
-        )
+        with translation.override(settings.LANGUAGE_CODE):  # the holder reads it, not the operator
+            title = _("Your %(type)s is ready for pickup at the hall; bring your ID card") % {
+                "type": job.certificate.certificate_type.name
+            }
+        _notify_holder(job, title)
     return job
 
 
@@ -331,9 +345,10 @@ def waybills_import(lines, *, actor) -> tuple[int, list[tuple[int, str]]]:
             errors.append((line, _("expected three values: reference, courier, waybill")))
             continue
         reference, courier, waybill = (cell.strip() for cell in row)
+        # By the application (as the manifest writes it: a new version's job keeps its application), or the number.
+        live = PrintJob.objects.exclude(state=PrintJob.State.CANCELLED)
         job = (
-            PrintJob.objects.filter(certificate__source_application__reference=reference).first()
-            or PrintJob.objects.filter(certificate__number=reference).first()
+            live.filter(application__reference=reference).first() or live.filter(certificate__number=reference).first()
         )
         if job is None:
             errors.append((line, _("no certificate for %(reference)s") % {"reference": reference}))

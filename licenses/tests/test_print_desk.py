@@ -92,8 +92,7 @@ def test_the_job_page_and_the_dispatch_form_show_the_recipient(client, jobs, pri
 
 def test_the_delivery_method_has_a_chinese_label_in_the_list_filter_and_page(client, jobs, print_operator):
     with translation.override("zh-hans"):
-        assert jobs[0].get_delivery_method_display() not in ("courier", "")
-        assert jobs[0].get_delivery_method_display() == str(PrintJob.Delivery.COURIER.label)
+        assert jobs[0].get_delivery_method_display() == "免费快递寄送"
     client.force_login(print_operator)
     page = client.get(reverse(CHANGELIST), {"delivery_method__exact": "courier"})
     assert page.context["cl"].result_count == 3
@@ -302,6 +301,7 @@ def test_a_revoked_certificate_cannot_be_reprinted_dispatched_or_put_at_the_coun
 
 def test_a_revoked_certificate_is_not_handed_over_at_the_counter(client, jobs, print_operator, reviewer):
     _printed(jobs, print_operator)
+    PrintJob.objects.filter(pk=jobs[0].pk).update(delivery_method="pickup")  # the applicant chose the counter
     printing.print_job_ready(job_id=jobs[0].pk, actor=print_operator)
     _revoke(jobs[0], reviewer)
     holder_id = jobs[0].certificate.holder_id_number
@@ -353,3 +353,28 @@ def test_a_list_opened_from_the_home_page_with_state_offers_that_states_actions(
     response = client.get("/admin/licenses/printjob/?state=dispatched")
     choices = [value for value, _label in response.context["action_form"].fields["action"].choices if value]
     assert choices == ["mark_delivered"]
+
+
+def test_a_step_of_the_other_delivery_method_is_refused(jobs, print_operator):
+    _printed(jobs[:2], print_operator)
+    with pytest.raises(ActionRefused):
+        printing.print_job_ready(job_id=jobs[0].pk, actor=print_operator)  # a courier job
+    PrintJob.objects.filter(pk=jobs[1].pk).update(delivery_method="pickup")
+    with pytest.raises(ActionRefused):
+        printing.print_job_dispatch(job_id=jobs[1].pk, actor=print_operator, courier="EMS", waybill="EM1")
+    assert list(PrintJob.objects.filter(pk__in=[jobs[0].pk, jobs[1].pk]).values_list("state", flat=True)) == [
+        "printed",
+        "printed",
+    ]
+
+
+def test_the_waybill_of_a_corrected_certificate_dispatches_its_new_job(jobs, print_operator, reviewer):
+    corrected = services.certificate_correct(
+        certificate_id=jobs[0].certificate_id, actor=reviewer, holder_name="持证人零", reason="更正姓名"
+    )
+    new_job = PrintJob.objects.get(certificate=corrected)
+    _printed([new_job], print_operator)
+    reference = new_job.application.reference
+    applied, errors = printing.waybills_import(io.StringIO(f"{reference},EMS,EM7\n"), actor=print_operator)
+    assert (applied, errors) == (1, [])
+    assert PrintJob.objects.get(pk=new_job.pk).state == "dispatched"

@@ -177,6 +177,7 @@ def test_dispatch_tells_the_holder_the_waybill_and_the_personal_centre_shows_it(
 
 def test_pickup_with_a_wrong_id_is_refused_and_the_holders_id_collects(jobs, print_operator):
     _printed(jobs, print_operator)
+    PrintJob.objects.filter(pk=jobs[1].pk).update(delivery_method="pickup")  # the applicant chose the counter
     job = printing.print_job_ready(job_id=jobs[1].pk, actor=print_operator)
     stranger = portal_factories.id_number()
     with translation.override("zh-hans"), pytest.raises(ActionRefused) as refused:
