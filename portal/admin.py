@@ -88,8 +88,3 @@ class ReadOnlyAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-# The app list beside every page took a quarter of a 1280 px screen from the lists' columns;
-# the home page lists the apps and each role's queues instead.
-admin.site.enable_nav_sidebar = False

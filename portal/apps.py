@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,9 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import checks, signals  # noqa: F401, PLC0415 - registers checks, connects receivers; imports models
+
+
+class PortalAdminConfig(AdminConfig):
+    """The Django admin, served by the portal's own admin site (portal/admin_site.py)."""
+
+    default_site = "portal.admin_site.PortalAdminSite"

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import masking
+from .audit.models import AuditEvent  # noqa: F401  (the audit trail's table lives with the audit package)
 from .clock.models import ClockAlert  # noqa: F401  (the legal clock's alert table lives with the clock)
 from .validators import (
     normalize_credit_code,

@@ -10,6 +10,10 @@ REVIEWER = "审批人员"
 PRINT_OPERATOR = "制证中心"
 SUPERVISOR = "效能监察"
 ADMINISTRATOR = "系统管理员"
+# Separated duties (三员分立): the system administrator runs accounts and the catalogue, the
+# security administrator grants roles and departments, the audit administrator reads the audit trail.
+SECURITY_ADMINISTRATOR = "安全管理员"
+AUDITOR = "审计管理员"
 
 ROLE_LABELS = {
     CLERK: _("Window clerk"),
@@ -17,6 +21,8 @@ ROLE_LABELS = {
     PRINT_OPERATOR: _("Print operator"),
     SUPERVISOR: _("Supervisor"),
     ADMINISTRATOR: _("Administrator"),
+    SECURITY_ADMINISTRATOR: _("Security administrator"),
+    AUDITOR: _("Audit administrator"),
 }
 
 ALL_ROLES = tuple(ROLE_LABELS)

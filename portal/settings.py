@@ -70,6 +70,21 @@ def base_url_for(web_address: str, *, lan=lan_address) -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _derived_key(purpose: str) -> str:
+    """Return a development key for one purpose, derived from SECRET_KEY (never used with DEBUG off)."""
+    import hashlib  # noqa: PLC0415 - only in development
+
+    return hashlib.sha256(f"{purpose}:{SECRET_KEY}".encode()).hexdigest()
+
+
+# Keyed hash of ID numbers, credit codes and mobiles for exact look-up (portal/personal_data.py).
+PERSONAL_DATA_HASH_KEY = env.str("PERSONAL_DATA_HASH_KEY", default="")
+if not PERSONAL_DATA_HASH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("PERSONAL_DATA_HASH_KEY must be set when DEBUG is off.")
+    PERSONAL_DATA_HASH_KEY = _derived_key("personal-data-hash")
+
 # Absolute base of the public site, used in QR codes and e-mails. By default the address
 # `make run` serves (WEB_ADDRESS, as in Procfile.dev).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="").rstrip("/") or base_url_for(
@@ -97,7 +112,7 @@ INSTALLED_APPS = [
     "approvals.apps.ApprovalsConfig",
     "licenses.apps.LicensesConfig",
     "consultations.apps.ConsultationsConfig",
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -219,6 +234,10 @@ VERIFY_RATE_LIMIT = env.str("VERIFY_RATE_LIMIT", default="30/m")
 PERMIT_FONT_PATH = env.str("PERMIT_FONT_PATH", default="")
 # Behind a proxy, the request header holding the client address, e.g. HTTP_X_REAL_IP.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
+# The client's address (portal/net.py): REMOTE_ADDR unless the operator declares the header
+# their proxy writes (e.g. HTTP_X_FORWARDED_FOR) and how many proxies append to it.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 # Print batches larger than this run in a Celery worker with a progress bar.
 PRINT_BATCH_SYNC_LIMIT = env.int("PRINT_BATCH_SYNC_LIMIT", default=100)

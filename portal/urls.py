@@ -1,16 +1,10 @@
 """URLs of the whole site; each app adds its own module."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from . import views
 from .models import User
-
-admin.site.site_header = settings.PORTAL_NAME
-admin.site.site_title = _("OneWindow staff")
-admin.site.index_title = _("Work")
 
 urlpatterns = [
     path("", views.home, name="home"),

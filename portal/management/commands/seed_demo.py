@@ -85,7 +85,9 @@ ACCOUNTS = [
     ("reviewer_scjg", roles.REVIEWER, "scjg", {"real_name": "赵倩"}),
     ("printer", roles.PRINT_OPERATOR, None, {"real_name": "孙印"}),
     ("supervisor", roles.SUPERVISOR, None, {"real_name": "周监察"}),
-    ("admin", roles.ADMINISTRATOR, None, {"real_name": "系统管理员"}),
+    ("admin", roles.ADMINISTRATOR, None, {"real_name": "吴系统"}),
+    ("security", roles.SECURITY_ADMINISTRATOR, None, {"real_name": "郑安全"}),
+    ("auditor", roles.AUDITOR, None, {"real_name": "冯审计"}),
 ]
 
 
