@@ -88,3 +88,7 @@ class ReadOnlyAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The audit trail's admin (and django-axes' login logs, read-only) live beside the audit table.
+from .audit import admin as audit_admin  # noqa: E402, F401

@@ -353,3 +353,22 @@ LOGGING = {
         "django.utils.autoreload": {"level": "WARNING"},
     },
 }
+
+# --- Security: audit ---
+# Audit rows and django-axes login logs are kept this many days, then purged daily; the law's
+# minimum (six months: 184 days) is also the floor the PostgreSQL trigger enforces.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
+if AUDIT_RETENTION_DAYS < 184:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 184 (six months of logs, Cybersecurity Law).")
+# Records refusals (403, a 404 on someone else's record) and lends receivers the current request.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "portal.audit.middleware.AuditMiddleware",
+)
+# django-axes' own admin lets a superuser delete login logs; portal/audit/admin.py registers read-only ones.
+AXES_ENABLE_ADMIN = False
+# The purge of audit rows and login logs past the retention, every night.
+CELERY_BEAT_SCHEDULE["audit-purge"] = {
+    "task": "portal.tasks.audit_purge_run",
+    "schedule": crontab(hour=env.int("AUDIT_PURGE_HOUR", default=2), minute=15),
+}

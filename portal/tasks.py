@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import services
+from .audit.retention import audit_purge
 from .clock import coverage, sweep
 from .models import Notification
 
@@ -42,3 +43,9 @@ def clock_sweep_run() -> str:
 def calendar_coverage_check(days: int = 60) -> int:
     """Alert supervisors if the calendar lacks official data for the coming days; return how many."""
     return len(coverage.calendar_coverage_check(days=days))
+
+
+@shared_task(acks_late=True)
+def audit_purge_run() -> dict[str, int]:
+    """Delete audit rows and login logs older than AUDIT_RETENTION_DAYS (safe to run twice)."""
+    return audit_purge()

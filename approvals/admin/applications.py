@@ -16,9 +16,11 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit
 from portal.admin import ReadOnlyAdmin
 from portal.clock import deadlines
 from portal.masking import mask_id_number
+from portal.models import AuditEvent
 
 from .. import schema, selectors
 from ..material_sources import provided_materials
@@ -328,6 +330,9 @@ class ApplicationAdmin(
             handle = record.file.open("rb")
         except FileNotFoundError:
             raise Http404("File missing from storage") from None
+        audit.record(
+            AuditEvent.Action.DOCUMENT_VIEWED, request=request, target=application, detail=f"file {record.pk}: admin"
+        )
         response = FileResponse(handle, filename=record.original_name, content_type=record.content_type)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "sandbox"
