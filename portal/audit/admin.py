@@ -90,7 +90,7 @@ class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
                 _("record id"),
                 _("record"),
                 _("detail"),
-                _("address"),
+                _("IP address"),
                 _("path"),
             ]
         )

@@ -5,7 +5,7 @@ minimum, six months): the nightly purge still removes older rows, nothing remove
 On other databases (SQLite in development) only the model refuses.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 from portal.migration_helpers import grant_role_permissions, revoke_role_permissions
 
@@ -67,6 +67,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="auditevent",
+            name="ip_address",
+            field=models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+        ),
         migrations.RunPython(protect, unprotect, elidable=False),
         migrations.RunPython(grant, revoke),
     ]
