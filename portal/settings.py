@@ -372,3 +372,28 @@ CELERY_BEAT_SCHEDULE["audit-purge"] = {
     "task": "portal.tasks.audit_purge_run",
     "schedule": crontab(hour=env.int("AUDIT_PURGE_HOUR", default=2), minute=15),
 }
+
+# --- Security: sms ---
+# Where text messages go (portal/sms): the console (development), locmem (tests) or the gateway.
+SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.backends.console.SmsBackend")
+# The HTTP SMS gateway (SMS_BACKEND=portal.sms.backends.gateway.SmsBackend): URL that takes a JSON POST.
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+# Bearer token sent to the gateway in the Authorization header.
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+# Seconds to wait for the gateway before the message counts as not sent.
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
+if not DEBUG:
+    # A console backend in production would drop every code silently: the operator chooses one.
+    if "SMS_BACKEND" not in env.ENVIRON:
+        raise ImproperlyConfigured("SMS_BACKEND must be set when DEBUG is off (e.g. the gateway backend).")
+    if SMS_BACKEND.endswith(".gateway.SmsBackend") and not (SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN):
+        raise ImproperlyConfigured("SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN must be set for the SMS gateway backend.")
+# Registrations (POSTs of the form) per client address, and per ID number or credit code typed.
+REGISTER_RATE_LIMIT = env.str("REGISTER_RATE_LIMIT", default="10/h")
+REGISTER_ACCOUNT_RATE_LIMIT = env.str("REGISTER_ACCOUNT_RATE_LIMIT", default="5/h")
+# A code to take over a hall account: minutes it is valid and tries allowed.
+TAKEOVER_CODE_MINUTES = env.int("TAKEOVER_CODE_MINUTES", default=10)
+TAKEOVER_CODE_TRIES = env.int("TAKEOVER_CODE_TRIES", default=5)
+# Text messages to one account's mobile: seconds between two, and at most this many a day.
+TAKEOVER_SMS_INTERVAL_SECONDS = env.int("TAKEOVER_SMS_INTERVAL_SECONDS", default=60)
+TAKEOVER_SMS_PER_DAY = env.int("TAKEOVER_SMS_PER_DAY", default=5)

@@ -22,6 +22,8 @@ urlpatterns = [
         {"kind": User.Kind.ENTERPRISE},
         name="register_enterprise",
     ),
+    path("accounts/register/verify/", views.register_verify, name="register_verify"),
+    path("accounts/register/verify/resend/", views.register_resend, name="register_resend"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),

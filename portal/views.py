@@ -5,16 +5,21 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from . import personal_centre, selectors, services
-from .forms import CitizenRegistrationForm, EnterpriseRegistrationForm
-from .models import User
+from .errors import ActionRefused
+from .forms import CitizenRegistrationForm, EnterpriseRegistrationForm, TakeoverCodeForm
+from .models import TakeoverCode, User
+from .net import client_ip
+from .personal_data import lookup_hash
 
 REGISTRATION_FORMS = {
     User.Kind.CITIZEN: CitizenRegistrationForm,
@@ -32,34 +37,165 @@ def register_choice(request):
     return render(request, "registration/register_choice.html")
 
 
+def _registration_limited(request) -> bool:
+    """Count this registration against its address and the ID number or credit code typed; True when over."""
+    by_address = is_ratelimited(
+        request,
+        group="portal.register.address",
+        key=lambda group, request: client_ip(request) or "unknown",
+        rate=settings.REGISTER_RATE_LIMIT,
+        increment=True,
+    )
+    number = request.POST.get("id_number") or request.POST.get("credit_code") or ""
+    by_account = bool(lookup_hash(number)) and is_ratelimited(
+        request,
+        group="portal.register.account",
+        key=lambda group, request: lookup_hash(number),
+        rate=settings.REGISTER_ACCOUNT_RATE_LIMIT,
+        increment=True,
+    )
+    return by_address or by_account
+
+
 def register(request, kind):
-    """Register a citizen or an enterprise, then log them in."""
+    """Register a citizen or an enterprise and log them in; an identity with an account goes to the code page."""
     if request.user.is_authenticated:
         return redirect("me")
     form_class = REGISTRATION_FORMS[kind]
     form = form_class(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = services.user_register(
-            kind=kind,
-            username=data["username"],
-            password=data["password1"],
-            email=data["email"],
-            mobile=data["mobile"],
-            real_name=data["real_name"],
-            id_number=data.get("id_number", ""),
-            organization_name=data.get("organization_name", ""),
-            credit_code=data.get("credit_code", ""),
-            walk_in_account=form.walk_in_account,
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome, %(name)s. Your account has been created.") % {"name": user.display_name})
-        return redirect("me")
+    status = 200
+    if request.method == "POST":
+        if _registration_limited(request):
+            form.add_error(
+                None,
+                _("Too many registrations from your network or for this number. Please wait an hour and try again."),
+            )
+            status = 429
+        elif form.is_valid() and form.existing_account is not None:
+            return _takeover_begin(request, kind, form)
+        elif form.is_valid():
+            data = form.cleaned_data
+            user = services.user_register(
+                kind=kind,
+                username=data["username"],
+                password=data["password1"],
+                email=data["email"],
+                mobile=data["mobile"],
+                real_name=data["real_name"],
+                id_number=data.get("id_number", ""),
+                organization_name=data.get("organization_name", ""),
+                credit_code=data.get("credit_code", ""),
+            )
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, _("Welcome, %(name)s. Your account has been created.") % {"name": user.display_name}
+            )
+            return redirect("me")
     return render(
         request,
         "registration/register_form.html",
         {"form": form, "kind": kind, "kind_label": User.Kind(kind).label},
+        status=status,
     )
+
+
+# The registration waiting for its code: what was typed (the password only hashed) and the code's id.
+TAKEOVER_SESSION_KEY = "portal.takeover"
+
+
+def _takeover_begin(request, kind, form):
+    """Text the existing account's mobile and keep the registration in the session until the code comes back."""
+    data = form.cleaned_data
+    try:
+        result = services.takeover_start(
+            account=form.existing_account, matches_hall_record=form.matches_hall_record, request=request
+        )
+    except ActionRefused as refused:
+        return render(request, "registration/register_at_hall.html", {"message": refused.message})
+    request.session[TAKEOVER_SESSION_KEY] = {
+        "code_id": result.code.pk,
+        "kind": kind,
+        "username": data["username"],
+        "email": data["email"],
+        "real_name": data["real_name"],
+        "password_hash": make_password(data["password1"]),
+    }
+    if not result.sent:
+        messages.warning(request, result.refusal)
+    return redirect("register_verify")
+
+
+def _takeover_pending(request):
+    """Return the registration waiting for its code and its TakeoverCode, or (None, None)."""
+    state = request.session.get(TAKEOVER_SESSION_KEY)
+    code = None
+    if isinstance(state, dict):
+        code = TakeoverCode.objects.select_related("account").filter(pk=state.get("code_id")).first()
+    if code is None:
+        request.session.pop(TAKEOVER_SESSION_KEY, None)
+        return None, None
+    return state, code
+
+
+@never_cache
+def register_verify(request):
+    """Take the code texted to the mobile on file and, if it is right, complete the takeover and log in."""
+    if request.user.is_authenticated:
+        return redirect("me")
+    state, code = _takeover_pending(request)
+    if code is None:
+        messages.info(request, _("Please fill in the registration form."))
+        return redirect("register")
+    form = TakeoverCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.takeover_confirm(
+                code_id=code.pk,
+                secret=form.cleaned_data["code"],
+                username=state["username"],
+                email=state["email"],
+                real_name=state["real_name"],
+                password_hash=state["password_hash"],
+                request=request,
+            )
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+            code.refresh_from_db()
+        else:
+            request.session.pop(TAKEOVER_SESSION_KEY, None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Welcome, %(name)s. The account opened for you at the hall is now yours online.")
+                % {"name": user.display_name},
+            )
+            return redirect("me")
+    context = {
+        "form": form,
+        "mobile_tail": code.account.mobile[-4:],
+        "minutes": settings.TAKEOVER_CODE_MINUTES,
+        "usable": code.completed_at is None and code.tries_left > 0,
+        "register_url": reverse("register_citizen" if state["kind"] == User.Kind.CITIZEN else "register_enterprise"),
+    }
+    return render(request, "registration/register_verify.html", context)
+
+
+@require_POST
+def register_resend(request):
+    """Text a new code to the mobile on file, at most once a minute and a few times a day."""
+    _state, code = _takeover_pending(request)
+    if code is None:
+        return redirect("register")
+    try:
+        result = services.takeover_resend(code_id=code.pk)
+    except ActionRefused as refused:
+        messages.warning(request, refused.message)
+    else:
+        if result.sent:
+            messages.success(request, _("A new code has been sent. The earlier code no longer works."))
+        else:
+            messages.warning(request, result.refusal)
+    return redirect("register_verify")
 
 
 @login_required
