@@ -375,7 +375,7 @@ CONTENT_SECURITY_POLICY = {
 # Permissions-Policy: browser features the portal never uses, switched off (portal/middleware.py).
 PERMISSIONS_POLICY = env.str(
     "PERMISSIONS_POLICY",
-    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
     "hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()",
 )
 # Idle time after which a session ends: staff (is_staff) and everyone else, in minutes.
