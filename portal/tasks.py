@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 from celery import shared_task
-from django.utils import timezone
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import timezone, translation
 
 from . import services
 from .audit.retention import audit_purge
@@ -49,3 +51,18 @@ def calendar_coverage_check(days: int = 60) -> int:
 def audit_purge_run() -> dict[str, int]:
     """Delete audit rows and login logs older than AUDIT_RETENTION_DAYS (safe to run twice)."""
     return audit_purge()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=3)
+def password_reset_email_send(email: str, language: str) -> None:
+    """Send the reset link to the accounts of an e-mail address, if any (off the request: its timing tells nothing)."""
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return
+    base_url = settings.PORTAL_BASE_URL
+    with translation.override(language):
+        form.save(
+            domain_override=base_url.split("://", 1)[-1],
+            use_https=base_url.startswith("https://"),
+            extra_email_context={"base_url": base_url},
+        )

@@ -1,4 +1,7 @@
-"""Views of the portal core: home, registration, personal centre, health."""
+"""Views of the portal core: home, registration, personal centre, health, error pages."""
+
+import logging
+import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,20 +9,23 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from . import personal_centre, selectors, services
+from . import personal_centre, selectors, services, tasks
 from .errors import ActionRefused
 from .forms import CitizenRegistrationForm, EnterpriseRegistrationForm, TakeoverCodeForm
 from .models import TakeoverCode, User
 from .net import client_ip
 from .personal_data import lookup_hash
+
+logger = logging.getLogger(__name__)
 
 REGISTRATION_FORMS = {
     User.Kind.CITIZEN: CitizenRegistrationForm,
@@ -235,11 +241,44 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Send reset links on the configured public address, never the request's Host header."""
+    """Send reset links on the configured public address, rate-limited, telling nothing about accounts.
+
+    Every valid request gets the same "sent if the address is known" page, whether the address
+    belongs to an account, and whether a limit was hit (per client address and per e-mail
+    address): a limited request sends nothing. The mail is sent by a Celery worker, so the
+    answer takes no longer for a known address than for an unknown one.
+    """
 
     def form_valid(self, form):
-        self.extra_email_context = {"base_url": settings.PORTAL_BASE_URL}
-        return super().form_valid(form)
+        email = form.cleaned_data["email"].strip().casefold()
+        limited_address = is_ratelimited(
+            self.request,
+            group="portal.password_reset.ip",
+            key="ip",
+            rate=settings.PASSWORD_RESET_RATE_LIMIT_IP,
+            increment=True,
+        )
+        limited_email = is_ratelimited(
+            self.request,
+            group="portal.password_reset.email",
+            key=lambda group, request: email,
+            rate=settings.PASSWORD_RESET_RATE_LIMIT_EMAIL,
+            increment=True,
+        )
+        if limited_address or limited_email:
+            logger.info("Password reset request over the limit (address=%s e-mail=%s)", limited_address, limited_email)
+        else:
+            _password_reset_email_queue(email, self.request.LANGUAGE_CODE)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def _password_reset_email_queue(email: str, language: str) -> None:
+    """Hand the reset mail to a worker; with the broker down, send it now rather than lose it."""
+    try:
+        tasks.password_reset_email_send.apply_async(args=[email, language], retry=False)
+    except Exception:  # a broker outage must not lose the mail nor answer 500
+        logger.warning("Broker unreachable: sending the password reset mail in the request", exc_info=True)
+        tasks.password_reset_email_send.apply(args=[email, language])
 
 
 @require_GET
@@ -247,3 +286,45 @@ class PasswordResetView(auth_views.PasswordResetView):
 def favicon(request):
     """Serve the site icon at /favicon.ico, where browsers look for it without a <link>."""
     return FileResponse((settings.BASE_DIR / "static" / "favicon.ico").open("rb"), content_type="image/x-icon")
+
+
+def _error_reference() -> str:
+    """Return a short reference that ties an error page to its line in the server log."""
+    return secrets.token_hex(4)
+
+
+def bad_request(request, exception=None):
+    """Answer 400 with a page in the visitor's language and a reference that is also logged."""
+    reference = _error_reference()
+    logger.warning("Bad request %s ref=%s: %s", request.path, reference, exception)
+    return render(request, "400.html", {"reference": reference}, status=400)
+
+
+def permission_denied(request, exception=None):
+    """Answer 403 with a page in the visitor's language and a reference that is also logged."""
+    reference = _error_reference()
+    logger.warning("Permission denied %s ref=%s user=%s", request.path, reference, getattr(request.user, "pk", None))
+    return render(request, "403.html", {"reference": reference}, status=403)
+
+
+def page_not_found(request, exception=None):
+    """Answer 404 with a page in the visitor's language and a reference that is also logged."""
+    reference = _error_reference()
+    logger.info("Not found %s ref=%s", request.path, reference)
+    return render(request, "404.html", {"reference": reference, "request_path": request.path}, status=404)
+
+
+def server_error(request):
+    """Answer 500 with a standalone page (no database, no context processors) and a logged reference.
+
+    Django calls this inside the except block of the failed request, so the exception and its
+    traceback are logged with the reference the visitor is shown.
+    """
+    reference = _error_reference()
+    logger.exception("Server error %s ref=%s", request.path, reference)
+    try:
+        body = loader.render_to_string("500.html", {"reference": reference})
+    except Exception:  # the error page itself must never fail
+        logger.exception("The 500 page failed to render ref=%s", reference)
+        body = f"<!doctype html><title>500</title><p>服务器内部错误。编号 / Reference: {reference}</p>"
+    return HttpResponseServerError(body)
