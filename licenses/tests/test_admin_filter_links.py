@@ -1,11 +1,14 @@
 """Every filter link of every admin list still opens, for every role, on the seeded demo city.
 
 The lists accept only their own filters' lookups (portal.admin_lookups); this crawl proves the
-allow-list covers the links the admin itself offers: list filters, drop-downs, queues, dates.
+allow-list covers the links the admin itself offers: list filters, drop-downs, dates, and the
+work queues of the home page.
 The allow-list decides on parameter names, not values, so each list is opened once per
 distinct set of names among its links (every link would be ~1,500 requests on the demo).
 """
 
+import re
+from html import unescape
 from urllib.parse import parse_qsl
 
 import pytest
@@ -43,9 +46,15 @@ def _one_per_parameter_set(links: set[str]) -> list[str]:
 def test_every_filter_link_of_every_list_opens_for_every_role(client):
     users = [User.objects.get(username=name) for name in DEMO_STAFF]
     users.append(User.objects.create_superuser("root", "", "x"))
-    lists, links, broken = 0, 0, []
+    lists, links, queues, broken = 0, 0, 0, []
     for user in users:
         client.force_login(user)
+        home = client.get(reverse("admin:index")).content.decode()
+        for queue in {unescape(href) for href in re.findall(r'href="(/admin/[^"]*\?[^"]*)"', home)}:
+            queues += 1
+            status = client.get(queue).status_code
+            if status != 200:
+                broken.append((user.username, queue, status))
         for model in admin.site._registry:
             url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
             response = client.get(url)
@@ -58,4 +67,4 @@ def test_every_filter_link_of_every_list_opens_for_every_role(client):
                 if status != 200:
                     broken.append((user.username, url + link, status))
     assert broken == []
-    assert lists >= 30 and links >= 100, (lists, links)
+    assert lists >= 30 and links >= 100 and queues >= 8, (lists, links, queues)
