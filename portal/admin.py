@@ -5,11 +5,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from .admin_id_search import IdSearchMixin
+from .admin_reveal import RevealMixin
+from .masking import mask_email, mask_id_number, mask_mobile
 from .models import CalendarDay, Department, District, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(IdSearchMixin, RevealMixin, DjangoUserAdmin):
     list_display = [
         "username",
         "display_name",
@@ -22,7 +25,13 @@ class UserAdmin(DjangoUserAdmin):
     ]
     list_filter = ["kind", "department", "groups", "is_staff", "is_active"]
     list_select_related = ["department"]
-    search_fields = ["username", "real_name", "organization_name", "mobile", "id_number", "credit_code", "email"]
+    # No ID number, mobile or e-mail: a search is a GET, in every access log; the list's
+    # "find by" form POSTs them instead (portal.admin_id_search).
+    search_fields = ["username", "real_name", "organization_name", "credit_code"]
+    id_search_fields = ("id_number", "mobile", "email")
+    id_search_label = _("ID number, mobile or e-mail")
+    # Masked where read-only (supervisors), shown on request with a logged reason (portal.admin_reveal).
+    reveal_fields = {"id_number": mask_id_number, "mobile": mask_mobile, "email": mask_email}
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (
