@@ -328,7 +328,7 @@ class ApplicationAdmin(
             handle = record.file.open("rb")
         except FileNotFoundError:
             raise Http404("File missing from storage") from None
-        response = FileResponse(handle, filename=record.original_name, content_type=record.content_type)
+        response = FileResponse(handle, filename=record.download_name, content_type=record.served_content_type)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "sandbox"
         response["Cache-Control"] = "private, no-store"
