@@ -74,4 +74,3 @@ def test_anonymous_visitors_are_sent_to_the_login(client, submitted):
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
     assert submitted.reference not in response["Location"]
-
