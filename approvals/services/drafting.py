@@ -92,8 +92,12 @@ def default_delivery(item: ServiceItem) -> str:
     return Application.Delivery.COURIER if item.online_depth == 4 else Application.Delivery.PICKUP
 
 
-def application_start(*, item: ServiceItem, applicant: User, form_token=None) -> Application:
-    """Create a draft for an item; the same form token returns the same application (double click, Back)."""
+def application_start(*, item: ServiceItem, applicant: User, form_token=None, limit_drafts: bool = True) -> Application:
+    """Create a draft for an item; the same form token returns the same application (double click, Back).
+
+    An account keeps at most UPLOAD_MAX_OPEN_DRAFTS drafts open (QuotaExceeded past it); only the
+    demo loader, which files hundreds of applications as drafts first, passes ``limit_drafts=False``.
+    """
     if not item.can_apply_online:
         raise ActionRefused(_("This item cannot be applied for online; see its guide for how to apply in the hall."))
     if applicant.kind not in (User.Kind.CITIZEN, User.Kind.ENTERPRISE):
@@ -122,7 +126,7 @@ def application_start(*, item: ServiceItem, applicant: User, form_token=None) ->
     try:
         with transaction.atomic():
             _lock_account(applicant)  # two new drafts at once are counted one after the other
-            if quotas.open_drafts(applicant) >= settings.UPLOAD_MAX_OPEN_DRAFTS:
+            if limit_drafts and quotas.open_drafts(applicant) >= settings.UPLOAD_MAX_OPEN_DRAFTS:
                 raise QuotaExceeded(quotas.drafts_limit_message())
             application.save()
     except IntegrityError:
