@@ -197,7 +197,8 @@ class _Maker:
 
     def draft(self, item: ServiceItem, applicant: User, *, complete: bool = True) -> Application:
         rng = self.rng
-        application = services.application_start(item=item, applicant=applicant)
+        # Every story starts as a draft before any is told: more open drafts than the public limit.
+        application = services.application_start(item=item, applicant=applicant, limit_drafts=False)
         contact = applicant.real_name
         services.application_update(
             application=application,

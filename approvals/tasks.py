@@ -9,3 +9,9 @@ from . import services
 def batch_approve_run(job_id: int) -> int:
     """Run or resume a batch approval; return how many were approved so far."""
     return services.batch_job_run(job_id=job_id).done
+
+
+@shared_task(acks_late=True)
+def drafts_purge() -> int:
+    """Tell owners of drafts about to be purged, and purge the drafts untouched past the retention."""
+    return services.drafts_purge().purged

@@ -1,6 +1,8 @@
 """Checks of uploaded material files: type from the content, never from the name."""
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import filetype
@@ -14,6 +16,39 @@ from pypdf import PdfReader
 SNIFFED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 CONTENT_TYPES = {fmt: mime for mime, fmt in SNIFFED.items()}
 FORMAT_NAMES = {"pdf": "PDF", "jpg": "JPEG", "png": "PNG"}
+# What a browser is told a stored file is when its recorded type is none of the above.
+UNKNOWN_CONTENT_TYPE = "application/octet-stream"
+
+# Characters no file name on Windows, macOS or Linux may hold, and the path separators.
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|]+')
+
+
+def extension_for(content_type: str) -> str:
+    """Return the file extension (without the dot) of a detected content type, or "" if unknown."""
+    return SNIFFED.get(content_type, "")
+
+
+def served_content_type(content_type: str) -> str:
+    """Return the type to serve a stored file as: the detected one, or a type no browser renders."""
+    return content_type if content_type in SNIFFED else UNKNOWN_CONTENT_TYPE
+
+
+def _printable(text: str) -> str:
+    # Control and format characters (a right-to-left override can show "gpj.exe" as "exe.jpg") go.
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+
+
+def clean_original_name(name: str, *, max_length: int = 200) -> str:
+    """Return the name the applicant's file had, as data: no folders, no control characters."""
+    name = _printable(re.split(r"[\\/]", name or "")[-1]).strip()
+    return name[-max_length:]
+
+
+def download_name(stem: str, content_type: str) -> str:
+    """Return a safe file name for a download: the given stem and the extension of the detected type."""
+    stem = _UNSAFE_IN_NAME.sub("_", _printable(stem)).strip(" ._") or "material"
+    extension = extension_for(content_type)
+    return f"{stem[:100]}.{extension}" if extension else stem[:100]
 
 
 @dataclass(frozen=True)

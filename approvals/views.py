@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -18,7 +19,7 @@ from portal import audit, errors
 from portal.clock import deadlines
 from portal.models import AuditEvent, User
 
-from . import schema, selectors, services
+from . import quotas, schema, selectors, services
 from .forms import FIELD_PREFIX, ApplicationForm, CatalogueFilterForm, TrackForm, WithdrawForm
 from .material_sources import provided_materials
 from .models import Application, State
@@ -66,7 +67,11 @@ def _form_token(value) -> uuid.UUID | None:
         return None
 
 
+# The apply and edit views read their bodies themselves: CsrfViewMiddleware would read the
+# uploads before the view could set the account's upload limit (Django's documented pattern:
+# exempt the view from the middleware and protect the inner function that reads the body).
 @never_cache
+@csrf_exempt
 @login_required
 def apply(request, code):
     """Start an application: the first save creates the draft, which the applicant continues later.
@@ -79,13 +84,13 @@ def apply(request, code):
     if not _may_apply(request, item):
         return redirect(item)
     if request.method == "POST":
-        token = _form_token(request.POST.get("form_token")) or _form_token(request.GET.get("t"))
-        try:
-            application = services.application_start(item=item, applicant=request.user, form_token=token)
-        except errors.ActionRefused as refused:
-            messages.error(request, refused.message)
-            return redirect(item)
-        return _save_application(request, application)
+        token = _form_token(request.GET.get("t"))
+        continues = token is not None and Application.objects.filter(form_token=token, applicant=request.user).exists()
+        new_draft_refused = not continues and quotas.open_drafts(request.user) >= settings.UPLOAD_MAX_OPEN_DRAFTS
+        uploads = quotas.limit_uploads(
+            request, remaining=0 if new_draft_refused else quotas.remaining_bytes(request.user)
+        )
+        return _apply_post(request, item, uploads)
     token = _form_token(request.GET.get("t"))
     if token is not None:
         existing = Application.objects.filter(form_token=token).first()
@@ -95,12 +100,43 @@ def apply(request, code):
             token = None  # another account's address, opened on a shared terminal: a fresh form
     if token is None:
         return redirect(f"{reverse('approvals:apply', args=[item.code])}?t={uuid.uuid4()}")
+    probe = _probe(request, item)
+    form = ApplicationForm(item=item, initial=ApplicationForm.initial_for(probe))
+    return _render_form(request, item=item, application=None, form=form, form_token=token, probe=probe)
+
+
+def _probe(request, item) -> Application:
+    """Return an unsaved application carrying the account's identity, for a form with no draft yet."""
     draft = Application(item=item, applicant=request.user, delivery_method=services.default_delivery(item))
     draft.applicant_id_number = request.user.credit_code or request.user.id_number
     draft.contact_name = draft.delivery_name = request.user.real_name
     draft.contact_phone = draft.delivery_phone = request.user.mobile
-    form = ApplicationForm(item=item, initial=ApplicationForm.initial_for(draft))
-    return _render_form(request, item=item, application=None, form=form, form_token=token, probe=draft)
+    return draft
+
+
+@csrf_protect
+def _apply_post(request, item, uploads):
+    token = _form_token(request.POST.get("form_token")) or _form_token(request.GET.get("t"))
+    try:
+        application = services.application_start(item=item, applicant=request.user, form_token=token)
+    except errors.QuotaExceeded as refused:
+        # No draft to keep it in: the form comes back with everything typed (files are not kept).
+        messages.error(request, refused.message)
+        form = ApplicationForm(request.POST, item=item)
+        form.is_valid()
+        return _render_form(
+            request,
+            item=item,
+            application=None,
+            form=form,
+            form_token=token or uuid.uuid4(),
+            probe=_probe(request, item),
+            status=400,
+        )
+    except errors.ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(item)
+    return _save_application(request, application, uploads)
 
 
 def _land_on_existing(request, application):
@@ -131,15 +167,22 @@ def _own_application(request, reference):
 
 
 @never_cache
+@csrf_exempt  # protected in _edit_post, after the upload limit is set (see apply)
 @login_required
 def application_edit(request, reference):
     application = _own_application(request, reference)
     if not application.editable_by_applicant:
         return _land_on_existing(request, application)
     if request.method == "POST":
-        return _save_application(request, application)
+        uploads = quotas.limit_uploads(request, remaining=quotas.remaining_bytes(request.user))
+        return _edit_post(request, application, uploads)
     form = ApplicationForm(item=application.item, initial=ApplicationForm.initial_for(application))
     return _render_form(request, item=application.item, application=application, form=form)
+
+
+@csrf_protect
+def _edit_post(request, application, uploads):
+    return _save_application(request, application, uploads)
 
 
 def _render_form(
@@ -175,11 +218,15 @@ def _render_form(
     return render(request, "approvals/apply.html", context, status=status)
 
 
-def _save_application(request, application):
+def _save_application(request, application, uploads):
     """Save typed values and uploads; then keep the draft or submit it. Nothing typed is lost."""
     item = application.item
-    form = ApplicationForm(request.POST, item=item)
+    form = ApplicationForm(request.POST, item=item)  # the body is read here, through the upload limit
     form.is_valid()
+    # Files dropped while the body streamed in (over the account's limit) keep the draft from being submitted.
+    quota_errors = []
+    if uploads.exceeded:
+        quota_errors.append(quotas.bytes_limit_message(names=uploads.dropped, remaining=uploads.remaining))
     data = form.draft_data()
     # Values that did not validate keep what was stored before; the form shows what was typed.
     for name in form.errors:
@@ -195,7 +242,7 @@ def _save_application(request, application):
             actor=request.user,
             data=data,
             files=request.FILES,
-            submit=submitting and not form.errors,
+            submit=submitting and not form.errors and not quota_errors,
         )
     except errors.AlreadyHandled:
         return _land_on_existing(request, application)
@@ -203,7 +250,8 @@ def _save_application(request, application):
         messages.error(request, refused.message)
         return redirect(Application.objects.get(pk=application.pk))
     application = outcome.application
-    if form.errors or outcome.file_errors or outcome.missing:
+    file_errors = quota_errors + outcome.file_errors
+    if form.errors or file_errors or outcome.missing:
         # When submitting, list everything missing, so nothing is told one round later.
         missing = outcome.missing or (services.application_missing(application) if submitting else [])
         return _render_form(
@@ -211,7 +259,7 @@ def _save_application(request, application):
             item=item,
             application=application,
             form=form,
-            file_errors=outcome.file_errors,
+            file_errors=file_errors,
             missing=missing,
             status=400,
         )
@@ -286,7 +334,11 @@ def material_download(request, reference, pk):
     audit.record(
         AuditEvent.Action.DOCUMENT_VIEWED, request=request, target=application, detail=f"file {record.pk}: download"
     )
-    response = FileResponse(handle, as_attachment=True, filename=record.original_name, content_type=record.content_type)
+    # The name offered is the material's with the extension of the type read from the content;
+    # the applicant's own file name (page.html holding a PNG) never reaches a header.
+    response = FileResponse(
+        handle, as_attachment=True, filename=record.download_name, content_type=record.served_content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

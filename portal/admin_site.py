@@ -2,6 +2,11 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .admin_lookups import with_lookup_allow_list
@@ -19,3 +24,29 @@ class PortalAdminSite(admin.AdminSite):
         """Register as Django does, every admin (ours and third-party) with the lookup allow-list."""
         admin_class = with_lookup_allow_list(admin_class or admin.ModelAdmin)
         super().register(model_or_iterable, admin_class, **options)
+
+    def get_urls(self):
+        """Return Django's admin URLs with "view on site" (``r/<ct>/<pk>/``) scoped like the change pages."""
+        scoped = path(
+            "r/<path:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site"
+        )
+        return [scoped if getattr(url, "name", None) == "view_on_site" else url for url in super().get_urls()]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """Redirect to a record's public page only if this user may view the record in the admin.
+
+        Django's own shortcut looks the record up unscoped, and its redirect names it (an
+        application's reference), so any staff account could read any record's reference
+        through it. Anything the user may not see answers 404, as the change page does.
+        """
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        except (ContentType.DoesNotExist, ValueError):
+            raise Http404("No such record") from None
+        model_admin = self._registry.get(model)
+        if model_admin is None:
+            raise Http404("No such record")
+        obj = model_admin.get_object(request, unquote(object_id))
+        if obj is None or not model_admin.has_view_permission(request, obj):
+            raise Http404("No such record")
+        return contenttype_views.shortcut(request, content_type_id, obj.pk)

@@ -25,3 +25,7 @@ class ApplicationIncomplete(ActionRefused):
     def __init__(self, message: str, missing: list[str]):
         super().__init__(message)
         self.missing = missing
+
+
+class QuotaExceeded(ActionRefused):
+    """An account's limit (open drafts, stored bytes) would be passed; nothing was changed."""

@@ -431,3 +431,17 @@ SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 # Password reset requests: per client address and per e-mail address (django-ratelimit rates).
 PASSWORD_RESET_RATE_LIMIT_IP = env.str("PASSWORD_RESET_RATE_LIMIT_IP", default="5/h")
 PASSWORD_RESET_RATE_LIMIT_EMAIL = env.str("PASSWORD_RESET_RATE_LIMIT_EMAIL", default="3/h")
+
+# --- Security: uploads ---
+# Mode of files and folders the storage creates (octal): no access for other accounts on the host.
+FILE_UPLOAD_PERMISSIONS = int(env.str("FILE_UPLOAD_PERMISSIONS", default="640"), 8)
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = int(env.str("FILE_UPLOAD_DIRECTORY_PERMISSIONS", default="750"), 8)
+# Drafts one account may keep open at once on the public site (walk-in filing is not counted).
+UPLOAD_MAX_OPEN_DRAFTS = env.int("UPLOAD_MAX_OPEN_DRAFTS", default=10)
+# Bytes one account may have uploaded to its applications still under way (default 200 MB).
+UPLOAD_MAX_BYTES_PER_ACCOUNT = env.int("UPLOAD_MAX_BYTES_PER_ACCOUNT", default=200 * 1024 * 1024)
+# Drafts not changed for this many days are deleted with their files by the daily purge.
+DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=90)
+# The owner is told this many days before a draft is purged (0: no notice, purge on the day).
+DRAFT_PURGE_NOTICE_DAYS = env.int("DRAFT_PURGE_NOTICE_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["drafts-purge"] = {"task": "approvals.tasks.drafts_purge", "schedule": crontab(hour=3, minute=15)}

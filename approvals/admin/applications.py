@@ -351,7 +351,7 @@ class ApplicationAdmin(
         audit.record(
             AuditEvent.Action.DOCUMENT_VIEWED, request=request, target=application, detail=f"file {record.pk}: admin"
         )
-        response = FileResponse(handle, filename=record.original_name, content_type=record.content_type)
+        response = FileResponse(handle, filename=record.download_name, content_type=record.served_content_type)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "sandbox"
         response["Cache-Control"] = "private, no-store"

@@ -15,6 +15,7 @@ from portal.clock.levels import Level
 from portal.models import Department
 from portal.validators import validate_id_number
 
+from .. import uploads
 from .catalogue import ServiceItem, ServiceMaterial
 
 
@@ -160,6 +161,13 @@ class Application(FSMModelMixin, models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    purge_notice_at = models.DateTimeField(
+        _("told of deletion"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the applicant was told that this untouched draft will be deleted."),
+    )
     auto_accepted = models.BooleanField(
         _("accepted automatically"), default=False, help_text=_("Intake was late: accepted by law (Art. 32).")
     )
@@ -333,8 +341,12 @@ class Application(FSMModelMixin, models.Model):
 
 
 def material_upload_to(instance, filename):
-    """Store an upload under a random name: the applicant's file name is never a path."""
-    return f"materials/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+    """Store an upload under a random name with the extension of the type read from its content.
+
+    The applicant's file name is never a path nor a type: it is kept as data (original_name).
+    """
+    extension = uploads.extension_for(instance.content_type)
+    return f"materials/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{'.' + extension if extension else ''}"
 
 
 class MaterialFile(models.Model):
@@ -347,7 +359,11 @@ class MaterialFile(models.Model):
         ServiceMaterial, verbose_name=_("material"), on_delete=models.PROTECT, related_name="files"
     )
     file = models.FileField(_("file"), upload_to=material_upload_to, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
+    original_name = models.CharField(
+        _("original file name"),
+        max_length=200,
+        help_text=_("The name the file had on the uploader's computer: kept as data, never used as a path or a type."),
+    )
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -366,6 +382,15 @@ class MaterialFile(models.Model):
 
     def get_absolute_url(self):
         return reverse("approvals:material_download", args=[self.application.reference, self.pk])
+
+    @property
+    def download_name(self) -> str:
+        """Return the name a download is offered under: the material's name and the detected type's extension."""
+        return uploads.download_name(self.material.name, self.content_type)
+
+    @property
+    def served_content_type(self) -> str:
+        return uploads.served_content_type(self.content_type)
 
 
 class TransitionRole(models.Model):

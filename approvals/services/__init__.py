@@ -31,6 +31,7 @@ from .drafting import (
     application_withdraw,
     default_delivery,
 )
+from .housekeeping import DraftsPurgeOutcome, drafts_notify_before_purge, drafts_purge
 from .intake import (
     LATE_INTAKE,
     application_accept,
@@ -56,6 +57,7 @@ __all__ = [
     "BatchClaimOutcome",
     "BatchPreview",
     "DraftData",
+    "DraftsPurgeOutcome",
     "SaveOutcome",
     "application_accept",
     "application_accept_late_intake",
@@ -86,6 +88,8 @@ __all__ = [
     "batch_preview",
     "batch_refusal",
     "default_delivery",
+    "drafts_notify_before_purge",
+    "drafts_purge",
     "may_request_correction",
     "walk_in_applicant",
 ]

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from portal import errors
-from portal.errors import ActionRefused, AlreadyHandled
+from portal.errors import ActionRefused, AlreadyHandled, QuotaExceeded
 from portal.models import User
 
-from .. import clock, schema
+from .. import clock, quotas, schema
 from ..material_sources import provided_materials
 from ..models import (
     Application,
@@ -30,7 +30,7 @@ from ..models import (
     ServiceMaterial,
     State,
 )
-from ..uploads import check_upload
+from ..uploads import check_upload, clean_original_name
 from .common import _lock
 
 logger = logging.getLogger(__name__)
@@ -92,8 +92,12 @@ def default_delivery(item: ServiceItem) -> str:
     return Application.Delivery.COURIER if item.online_depth == 4 else Application.Delivery.PICKUP
 
 
-def application_start(*, item: ServiceItem, applicant: User, form_token=None) -> Application:
-    """Create a draft for an item; the same form token returns the same application (double click, Back)."""
+def application_start(*, item: ServiceItem, applicant: User, form_token=None, limit_drafts: bool = True) -> Application:
+    """Create a draft for an item; the same form token returns the same application (double click, Back).
+
+    An account keeps at most UPLOAD_MAX_OPEN_DRAFTS drafts open (QuotaExceeded past it); only the
+    demo loader, which files hundreds of applications as drafts first, passes ``limit_drafts=False``.
+    """
     if not item.can_apply_online:
         raise ActionRefused(_("This item cannot be applied for online; see its guide for how to apply in the hall."))
     if applicant.kind not in (User.Kind.CITIZEN, User.Kind.ENTERPRISE):
@@ -121,11 +125,19 @@ def application_start(*, item: ServiceItem, applicant: User, form_token=None) ->
     )
     try:
         with transaction.atomic():
+            _lock_account(applicant)  # two new drafts at once are counted one after the other
+            if limit_drafts and quotas.open_drafts(applicant) >= settings.UPLOAD_MAX_OPEN_DRAFTS:
+                raise QuotaExceeded(quotas.drafts_limit_message())
             application.save()
     except IntegrityError:
         # Two requests with the same form token at once: the other one created it.
         return Application.objects.get(form_token=form_token, applicant=applicant)
     return application
+
+
+def _lock_account(user: User) -> None:
+    """Lock the account's row, so the limits of one account are checked one request at a time."""
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
 
 
 def application_find_by_draft_reference(*, applicant: User, reference: str) -> Application | None:
@@ -190,10 +202,18 @@ def application_add_file(*, application: Application, material: ServiceMaterial,
     with transaction.atomic():
         locked = _lock(application.pk)
         _require_editable(locked, actor)
+        if actor.pk == locked.applicant_id:
+            # The applicant's own uploads count against the account (a clerk's walk-in filing does not).
+            _lock_account(actor)
+            remaining = quotas.remaining_bytes(actor)
+            if checked.size > remaining:
+                raise ValidationError(
+                    quotas.bytes_limit_message(names=[uploaded.name], remaining=remaining), code="quota"
+                )
         record = MaterialFile(
             application=locked,
             material=material,
-            original_name=(uploaded.name or "")[-200:],
+            original_name=clean_original_name(uploaded.name),
             content_type=checked.content_type,
             size=checked.size,
             sha256=checked.sha256,
