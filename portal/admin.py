@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import CalendarDay, Department, District, User
+from .two_factor.actions import second_factor_reset
 
 
 @admin.register(User)
@@ -38,6 +39,7 @@ class UserAdmin(DjangoUserAdmin):
         (_("Staff"), {"fields": ["department", "is_staff", "groups"]}),
     ]
     filter_horizontal = ["groups"]
+    actions = [second_factor_reset]
 
     @admin.display(description=_("ID number / credit code"))
     def masked_identity(self, obj):
