@@ -13,7 +13,8 @@ class EnrolmentForm(forms.Form):
         label=_("6-digit code shown in the app"),
         max_length=10,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "pattern": "[0-9 ]*"}
+            # No autofocus: on a phone the keyboard would cover the QR code and the key above.
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
         ),
     )
 

@@ -68,11 +68,14 @@ def verify(request):
             locked_until = result.locked_until
             form.add_error(
                 None,
-                _(
-                    "Too many wrong codes in a row: checking is paused until %(time)s. Wait, then type the code "
-                    "the app shows at that moment."
+                ngettext(
+                    "%(count)d wrong code in a row: checking is paused until %(time)s. Wait, then type the code "
+                    "the app shows at that moment.",
+                    "%(count)d wrong codes in a row: checking is paused until %(time)s. Wait, then type the code "
+                    "the app shows at that moment.",
+                    result.failures,
                 )
-                % {"time": timezone.localtime(result.locked_until).strftime("%H:%M:%S")},
+                % {"count": result.failures, "time": timezone.localtime(result.locked_until).strftime("%H:%M:%S")},
             )
         else:
             form.add_error(
