@@ -79,6 +79,11 @@ def test_admin_url_path_moves_the_admin_and_its_second_factor_step(client, admin
     assert client.get("/staff-7f3a/").status_code == 200
 
 
+def test_the_moved_admin_is_still_never_stored_by_a_cache(client, admin_at):
+    admin_at("staff-7f3a/")
+    assert "no-store" in client.get("/staff-7f3a/login/")["Cache-Control"]
+
+
 def test_a_staff_login_lands_on_the_moved_admin(client, admin_at, clerk):
     admin_at("staff-7f3a/")
     response = client.post(reverse("login"), {"username": "clerk", "password": "correct-horse-battery-staple"})
