@@ -10,6 +10,9 @@ import uuid
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from approvals.tests import factories as approval_factories
 from portal import roles
@@ -27,6 +30,28 @@ def _fast_and_isolated(settings):
     yield
     cache.clear()
     calendar.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _staff_logged_in_with_second_factor(monkeypatch):
+    """Make client.force_login(staff) a login that passed the second factor, as the admin requires.
+
+    Tests of the second-factor step itself log in with the password through the login page
+    (portal/tests/test_two_factor.py), never with force_login.
+    """
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        if user.is_staff:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="test", confirmed=True
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
 
 
 @pytest.fixture

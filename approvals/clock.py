@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,7 +140,7 @@ def notice(application: Application, level: str) -> Notice:
         "date": deadlines.day_of(application.current_due_at).isoformat(),
         "state": application.get_state_display(),
     }
-    return Notice(title=title, body=body, link=f"/admin/approvals/application/{application.pk}/change/")
+    return Notice(title=title, body=body, link=reverse("admin:approvals_application_change", args=[application.pk]))
 
 
 def applications_clock(*, on_passed) -> Clock:

@@ -6,6 +6,7 @@ once it is sent by courier or put at the counter, so only queued and printed job
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal import roles
@@ -38,7 +39,7 @@ def notice(job: PrintJob, level: str) -> Notice:
         "number": job.certificate.number,
         "type": job.certificate.certificate_type.name,
     }
-    return Notice(title=title, link=f"/admin/licenses/printjob/{job.pk}/change/")
+    return Notice(title=title, link=reverse("admin:licenses_printjob_change", args=[job.pk]))
 
 
 def print_clock() -> Clock:

@@ -9,6 +9,7 @@ from .admin_id_search import IdSearchMixin
 from .admin_reveal import RevealMixin
 from .masking import mask_email, mask_id_number, mask_mobile
 from .models import CalendarDay, Department, District, User
+from .two_factor.actions import second_factor_reset
 
 
 @admin.register(User)
@@ -47,6 +48,7 @@ class UserAdmin(IdSearchMixin, RevealMixin, DjangoUserAdmin):
         (_("Staff"), {"fields": ["department", "is_staff", "groups"]}),
     ]
     filter_horizontal = ["groups"]
+    actions = [second_factor_reset]
 
     @admin.display(description=_("ID number / credit code"))
     def masked_identity(self, obj):

@@ -1,12 +1,14 @@
 """The staff site: Django's admin with the portal's own rules for who gets in and what they see."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
-from django.http import Http404
-from django.urls import path
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .admin_lookups import with_lookup_allow_list
@@ -50,3 +52,18 @@ class PortalAdminSite(admin.AdminSite):
         if obj is None or not model_admin.has_view_permission(request, obj):
             raise Http404("No such record")
         return contenttype_views.shortcut(request, content_type_id, obj.pk)
+
+    def has_permission(self, request):
+        """Let in active staff whose session passed the second factor (django-otp), not a password alone."""
+        is_verified = getattr(request.user, "is_verified", None)
+        return super().has_permission(request) and callable(is_verified) and is_verified()
+
+    def login(self, request, extra_context=None):
+        """Send staff who typed their password but no code yet to the second-factor step."""
+        user = request.user
+        if user.is_authenticated and user.is_active and user.is_staff and not self.has_permission(request):
+            next_url = (
+                request.POST.get("next") or request.GET.get("next") or reverse("admin:index", current_app=self.name)
+            )
+            return HttpResponseRedirect(f"{reverse('two_factor:verify')}?{urlencode({'next': next_url})}")
+        return super().login(request, extra_context)

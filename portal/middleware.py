@@ -7,6 +7,7 @@ from django.contrib import auth, messages
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -49,7 +50,9 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-PRIVATE_PATH_PREFIXES = ("/admin/", "/me/")
+def private_path_prefixes() -> tuple[str, ...]:
+    """Return the paths under which every page is private: the staff site (at ADMIN_URL_PATH) and /me/."""
+    return (reverse("admin:index"), reverse("me"))
 
 
 class PrivateCacheMiddleware:
@@ -66,7 +69,7 @@ class PrivateCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or request.path_info.startswith(PRIVATE_PATH_PREFIXES):
+        if (user is not None and user.is_authenticated) or request.path.startswith(private_path_prefixes()):
             patch_cache_control(response, no_store=True, private=True, no_cache=True, must_revalidate=True, max_age=0)
             response.headers.pop("Expires", None)
         return response

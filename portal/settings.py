@@ -445,3 +445,32 @@ DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=90)
 # The owner is told this many days before a draft is purged (0: no notice, purge on the day).
 DRAFT_PURGE_NOTICE_DAYS = env.int("DRAFT_PURGE_NOTICE_DAYS", default=7)
 CELERY_BEAT_SCHEDULE["drafts-purge"] = {"task": "approvals.tasks.drafts_purge", "schedule": crontab(hour=3, minute=15)}
+
+# --- Security: otp ---
+# A second factor for staff (django-otp): TOTP from an authenticator app plus single-use recovery codes.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# OTPMiddleware reads the verified device from the session, so it comes right after authentication.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+# The name authenticator apps show beside each staff account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="OneWindow")
+# Wrong codes lock a device for 1, 2, 4, 8... seconds times this factor after each failure in a row.
+OTP_TOTP_THROTTLE_FACTOR = env.int("SECOND_FACTOR_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+# The device admin never shows a secret key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# How many single-use recovery codes enrolment gives each staff account.
+SECOND_FACTOR_RECOVERY_CODES = env.int("SECOND_FACTOR_RECOVERY_CODES", default=10)
+# The admin's path prefix, e.g. "staff-7f3a/" (default "admin/").
+ADMIN_URL_PATH = env.str("ADMIN_URL_PATH", default="admin/").strip().strip("/") + "/"
+if ADMIN_URL_PATH == "/":
+    raise ImproperlyConfigured("ADMIN_URL_PATH must not be empty: the public site is served at the root.")
+# The host name that alone serves the admin, e.g. "admin.zwfw.example.gov.cn"; empty: any allowed host.
+ADMIN_HOST = env.str("ADMIN_HOST", default="").strip().lower()
+if ADMIN_HOST and ADMIN_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(ADMIN_HOST)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "portal.admin_host.AdminHostMiddleware"
+)

@@ -1,5 +1,6 @@
 """URLs of the whole site; each app adds its own module."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -28,7 +29,10 @@ urlpatterns = [
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    # The staff site, at the prefix the operator chose (ADMIN_URL_PATH); its second-factor step
+    # under the same prefix, so a separate admin host (ADMIN_HOST) serves it as well.
+    path(f"{settings.ADMIN_URL_PATH}second-factor/", include("portal.two_factor.urls")),
+    path(settings.ADMIN_URL_PATH, admin.site.urls),
 ]
 
 handler400 = "portal.views.bad_request"

@@ -40,9 +40,16 @@ def _wait_and_greet(honcho: subprocess.Popen) -> None:
     sys.path.insert(0, str(ROOT))
     django.setup()
     from django.conf import settings
+    from django.urls import reverse
 
     from portal import settings as settings_module
-    from portal.management.commands.seed_demo import ACCOUNTS, DEMO_PASSWORD, DEPARTMENTS
+    from portal.management.commands.seed_demo import (
+        ACCOUNTS,
+        DEMO_PASSWORD,
+        DEMO_TOTP_SECRET,
+        DEPARTMENTS,
+        demo_recovery_code,
+    )
     from portal.models import User
 
     local = _local_url(settings_module)
@@ -58,14 +65,20 @@ def _wait_and_greet(honcho: subprocess.Popen) -> None:
         "",
         "=" * 72,
         f"  OneWindow is running: {settings.PORTAL_BASE_URL}/",
-        f"  Staff work area:      {settings.PORTAL_BASE_URL}/admin/",
-        f"  Demo accounts (password for all: {DEMO_PASSWORD}):",
+        f"  Staff work area:      {settings.PORTAL_BASE_URL}{reverse('admin:index')}",
+        f"  Demo accounts (password for all: {DEMO_PASSWORD}; staff then type a second factor):",
     ]
     departments = {code: name for code, name, _short, _phone in DEPARTMENTS}
     for username, role, department, fields in ACCOUNTS:
         what = role or User.Kind(fields["kind"]).label
         where = f" / {departments[department]}" if department else ""
-        lines.append(f"    {username:<15} {what}{where}")
+        recovery = f"  [recovery code {demo_recovery_code(username)}]" if role and settings.DEBUG else ""
+        lines.append(f"    {username:<15} {what}{where}{recovery}")
+    if settings.DEBUG:
+        lines += [
+            "  Second factor for every staff account: add this key to an authenticator app",
+            f"  (time-based) and type the 6 digits it shows: {DEMO_TOTP_SECRET}",
+        ]
     lines += ["  Ctrl-C stops everything.", "=" * 72, ""]
     print("\n".join(lines), flush=True)
 

@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -151,7 +152,7 @@ def application_auto_accept(*, application_id: int) -> Application:
                 kind="auto_accepted",
                 title=title,
                 body=application.item.name,
-                link=f"/admin/approvals/application/{application.pk}/change/",
+                link=reverse("admin:approvals_application_change", args=[application.pk]),
             )
     return application
 

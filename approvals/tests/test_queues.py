@@ -44,14 +44,17 @@ def test_each_role_lands_on_its_work_after_the_site_login(client, request, role)
 
 
 @pytest.mark.parametrize("role", ["clerk", "reviewer", "print_operator", "supervisor"])
-def test_each_role_lands_on_its_work_after_the_admin_login(client, request, role):
+def test_each_role_lands_on_its_work_after_the_admin_login_and_the_second_factor(client, request, role):
     user = request.getfixturevalue(role)
+    device = portal_factories.totp_device(user)
     form = client.get(reverse("admin:login"))  # the form carries the page to open next, as in a browser
     response = client.post(
         reverse("admin:login"),
         {"username": user.username, "password": portal_factories.PASSWORD, "next": form.context["next"]},
         follow=True,
     )
+    assert response.redirect_chain[-1][0].startswith(reverse("two_factor:verify"))
+    response = client.post(response.redirect_chain[-1][0], {"code": portal_factories.totp_code(device)}, follow=True)
     assert response.redirect_chain[-1][0] == reverse(HOME)
     assert response.context["queues"], "the home page shows the role's queues"
 

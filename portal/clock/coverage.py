@@ -6,6 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -38,7 +39,11 @@ def calendar_coverage_check(*, days: int = 60) -> list:
         already = Notification.objects.filter(user=user, kind="calendar_incomplete", created_at__gte=start_of_day)
         if not already.exists():
             notification_send(
-                user=user, kind="calendar_incomplete", title=title, body=body, link="/admin/portal/calendarday/"
+                user=user,
+                kind="calendar_incomplete",
+                title=title,
+                body=body,
+                link=reverse("admin:portal_calendarday_changelist"),
             )
     logger.warning("Working-day calendar: %d of the next %d days have no official data", len(missing), days)
     return missing

@@ -62,3 +62,18 @@ def staff(username: str, role: str, department: Department | None = None, **fiel
     )
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def totp_device(user, key: str | None = None):
+    """Give a staff account a confirmed authenticator (django-otp TOTPDevice); return it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415 - only tests of the second factor
+
+    fields = {"key": key} if key else {}
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True, **fields)
+
+
+def totp_code(device, *, steps: int = 0) -> str:
+    """Return the 6-digit code the device's authenticator app shows now (or ``steps`` time steps away)."""
+    from django_otp.oath import totp  # noqa: PLC0415
+
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=steps):06d}"

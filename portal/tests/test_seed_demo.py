@@ -7,6 +7,7 @@ approvals/tests/test_demo_work.py; here its loaders are left out to keep these t
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from portal import demo, roles
 from portal.models import Department, District, User
@@ -77,3 +78,41 @@ def test_it_prints_nothing_at_verbosity_zero(settings, capsys):
     call_command("seed_demo", verbosity=0)
     assert capsys.readouterr().out == ""
     assert User.objects.filter(username="clerk").exists()
+
+
+def test_with_debug_on_each_demo_staff_account_gets_the_known_demo_second_factor(settings, capsys, client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
+
+    from portal.management.commands.seed_demo import DEMO_TOTP_SECRET, demo_recovery_code  # noqa: PLC0415
+    from portal.tests.factories import totp_code  # noqa: PLC0415
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent: still one authenticator per account
+    out = capsys.readouterr().out
+    assert DEMO_TOTP_SECRET in out and demo_recovery_code("reviewer_scjg") in out
+    staff = User.objects.filter(is_staff=True)
+    assert TOTPDevice.objects.filter(user__in=staff, confirmed=True).count() == staff.count() == 8
+    assert not TOTPDevice.objects.filter(user__is_staff=False).exists()
+    client.post(reverse("login"), {"username": "reviewer_zjj", "password": "OneWindow-2026"})
+    device = TOTPDevice.objects.get(user__username="reviewer_zjj")
+    assert client.post(reverse("two_factor:verify"), {"code": totp_code(device)}).status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+    client.post(reverse("logout"))
+    client.post(reverse("login"), {"username": "clerk", "password": "OneWindow-2026"})
+    assert client.post(reverse("two_factor:verify"), {"code": demo_recovery_code("clerk")}).status_code == 302
+
+
+def test_with_debug_off_no_demo_secret_is_given_nor_kept(settings, capsys):
+    from django_otp.plugins.otp_static.models import StaticToken  # noqa: PLC0415
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
+
+    from portal.management.commands.seed_demo import DEMO_TOTP_SECRET  # noqa: PLC0415
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+    call_command("seed_demo", "--force")
+    assert DEMO_TOTP_SECRET not in capsys.readouterr().out
+    assert not TOTPDevice.objects.exists()
+    assert not StaticToken.objects.exists()

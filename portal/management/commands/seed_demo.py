@@ -14,8 +14,19 @@ from portal import demo, roles
 from portal.clock import sweep
 from portal.models import Department, District, Notification, User
 from portal.services import calendar_load_official
+from portal.two_factor.services import demo_second_factor_clear, demo_second_factor_set
 
 DEMO_PASSWORD = "OneWindow-2026"
+# With DEBUG on only, every demo staff account gets this authenticator secret (one app entry
+# shows the code for all of them) and one recovery code: DEMO_RECOVERY_CODE_PREFIX + username.
+DEMO_TOTP_SECRET = "ONEW INDO WDEM O234 ONEW INDO WDEM O234"
+DEMO_RECOVERY_CODE_PREFIX = "demo-"
+
+
+def demo_recovery_code(username: str) -> str:
+    """Return the one known recovery code of a demo staff account (DEBUG only)."""
+    return f"{DEMO_RECOVERY_CODE_PREFIX}{username}"[:16]
+
 
 # (code, name, short name, phone)
 DEPARTMENTS = [
@@ -146,6 +157,15 @@ class Command(BaseCommand):
             user.save()
             if role:
                 user.groups.set([Group.objects.get(name=role)])
+                if settings.DEBUG:
+                    demo_second_factor_set(
+                        user=user, totp_secret_base32=DEMO_TOTP_SECRET, recovery_code=demo_recovery_code(username)
+                    )
+                else:
+                    # A known secret never survives into a DEBUG-off database: these accounts enrol their own.
+                    demo_second_factor_clear(
+                        user=user, totp_secret_base32=DEMO_TOTP_SECRET, recovery_code=demo_recovery_code(username)
+                    )
             accounts.append((user, role))
         return accounts
 
@@ -155,3 +175,17 @@ class Command(BaseCommand):
             what = role or user.get_kind_display()
             where = f" / {user.department.name}" if user.department else ""
             self.stdout.write(f"  {user.username:<15} {what}{where} ({user.display_name})")
+        if settings.DEBUG:
+            self.stdout.write(
+                "Staff accounts then ask for a second factor. Add the demo key to an authenticator app\n"
+                f"(time-based, account of your choice): {DEMO_TOTP_SECRET}\n"
+                "and type the 6 digits it shows, or once per account its recovery code:"
+            )
+            for user, role in accounts:
+                if role:
+                    self.stdout.write(f"  {user.username:<15} {demo_recovery_code(user.username)}")
+        else:
+            self.stdout.write(
+                "Staff accounts enrol an authenticator app at their first login (a QR code to scan) and keep "
+                "the recovery codes shown then."
+            )
