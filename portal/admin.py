@@ -22,7 +22,7 @@ class UserAdmin(DjangoUserAdmin):
     ]
     list_filter = ["kind", "department", "groups", "is_staff", "is_active"]
     list_select_related = ["department"]
-    search_fields = ["username", "real_name", "organization_name", "mobile", "id_number", "credit_code", "email"]
+    search_fields = ["username", "real_name", "organization_name", "credit_code", "email"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (

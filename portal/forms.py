@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .personal_data import exact_q
 from .validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -124,8 +126,8 @@ class RegistrationForm(BaseUserCreationForm):
     # over at registration when name and mobile match what the clerk recorded.
     walk_in_account = None
 
-    def _existing(self, lookup: dict, message):
-        account = User.objects.filter(**lookup).first()
+    def _existing(self, lookup: Q, message):
+        account = User.objects.filter(lookup).first()
         if account is None:
             return
         if account.has_usable_password():
@@ -169,7 +171,7 @@ class CitizenRegistrationForm(RegistrationForm):
         number = normalize_id_number(self.cleaned_data["id_number"])
         validate_id_number(number)
         self._existing(
-            {"id_number": number},
+            exact_q("id_number", number),
             _("ID number: an account with this ID number already exists; log in or reset its password."),
         )
         return number
@@ -202,7 +204,7 @@ class EnterpriseRegistrationForm(RegistrationForm):
         code = normalize_credit_code(self.cleaned_data["credit_code"])
         validate_credit_code(code)
         self._existing(
-            {"credit_code": code},
+            Q(credit_code=code),
             _(
                 "Unified social credit code: an account for this enterprise already exists; "
                 "log in or reset its password."

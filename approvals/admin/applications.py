@@ -119,7 +119,7 @@ class ApplicationAdmin(
     ]
     list_select_related = ["item", "department", "handler"]
     list_filter = [StateFilter, QueueFilter, "channel"]
-    search_fields = ["reference", "applicant_name", "=applicant_id_number", "item__name"]
+    search_fields = ["reference", "applicant_name", "item__name"]
     list_per_page = 50
     actions = ["batch_claim", "batch_approve"]
     fieldsets = [

@@ -13,6 +13,7 @@ from approvals.models import Application, State
 from approvals.tests import factories
 from portal import roles
 from portal.models import User
+from portal.personal_data import exact_q
 from portal.tests import factories as portal_factories
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +232,7 @@ def test_a_walk_in_application_is_filed_for_a_new_visitor(client, clerk, constru
     )
     application = Application.objects.get()
     assert response["Location"] == reverse("admin:approvals_application_fill", args=[application.pk])
-    visitor = User.objects.get(id_number=number)
+    visitor = User.objects.get(exact_q("id_number", number))
     assert not visitor.has_usable_password()
     fill = reverse("admin:approvals_application_fill", args=[application.pk])
     material = item.materials.get()
@@ -271,7 +272,7 @@ def test_a_walk_in_visitor_who_registers_later_finds_the_application(client, cle
             "password2": "a-Long-passphrase-42",
         },
     )
-    user = User.objects.get(id_number=number)
+    user = User.objects.get(exact_q("id_number", number))
     assert user.username == "qianlf" and user.has_usable_password()
     assert application.reference in client.get(reverse("me")).content.decode()
 

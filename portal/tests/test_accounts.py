@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from portal.models import User
+from portal.personal_data import exact_q
 from portal.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_it_refuses_an_id_number_that_already_has_an_account(client, citizen):
     response = client.post(reverse("register_citizen"), _citizen_form(id_number=citizen.id_number))
     assert response.status_code == 200
     assert "已有账号使用此身份证号码" in response.content.decode()
-    assert User.objects.filter(id_number=citizen.id_number).count() == 1
+    assert User.objects.filter(exact_q("id_number", citizen.id_number)).count() == 1
 
 
 def test_it_logs_in_and_out(client, citizen):

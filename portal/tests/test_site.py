@@ -52,6 +52,7 @@ def test_the_deploy_check_is_clean_with_debug_off(tmp_path):
         "PORTAL_BASE_URL": "https://zwfw.example.gov.cn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "PERSONAL_DATA_HASH_KEY": "h" * 64,
+        "PERSONAL_DATA_KEYS": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
