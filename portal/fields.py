@@ -5,7 +5,8 @@ forms and templates read ``user.id_number`` as before. Its sibling ``LookupHashF
 (``<field>_hash``) holds the keyed hash of the same value, derived whenever it is read, so
 ``save()``, ``bulk_create()``, ``bulk_update()`` and constraint validation always see the hash
 of the current value. Write these fields through model instances: ``QuerySet.update()``
-would change the token and leave the hash behind.
+would change the token and leave the hash behind, and ``save(update_fields=[...])`` must
+name the hash field beside the encrypted one.
 """
 
 from django.core import checks
