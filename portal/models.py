@@ -101,7 +101,10 @@ class User(AbstractUser):
         constraints = [
             # The column holds tokens (each different): uniqueness is the keyed hash's.
             models.UniqueConstraint(
-                fields=["id_number_hash"], condition=~Q(id_number_hash=""), name="portal_user_unique_id_number"
+                fields=["id_number_hash"],
+                condition=~Q(id_number_hash=""),
+                name="portal_user_unique_id_number",
+                violation_error_message=_("ID number: another account already has this ID number."),
             ),
             models.UniqueConstraint(
                 fields=["credit_code"], condition=~Q(credit_code=""), name="portal_user_unique_credit_code"
@@ -135,6 +138,13 @@ class User(AbstractUser):
     @property
     def masked_mobile(self) -> str:
         return masking.mask_mobile(self.mobile)
+
+    def validate_constraints(self, exclude=None):
+        # A form never shows id_number_hash, so Django would skip its uniqueness: check it
+        # whenever the ID number itself is validated.
+        if exclude is not None and "id_number" not in exclude:
+            exclude = set(exclude) - {"id_number_hash"}
+        super().validate_constraints(exclude=exclude)
 
     def clean(self):
         super().clean()

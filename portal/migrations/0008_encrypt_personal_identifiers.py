@@ -74,6 +74,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(("id_number_hash", ""), _negated=True),
                 fields=("id_number_hash",),
                 name="portal_user_unique_id_number",
+                violation_error_message="ID number: another account already has this ID number.",
             ),
         ),
     ]
