@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -129,7 +130,9 @@ class RegistrationForm(BaseUserCreationForm):
     _hall_record: tuple[str, str] = ("", "")
 
     def _existing(self, field: str, number: str, name_field: str):
-        account = User.objects.filter(exact_q(field, number)).first()
+        # Credit codes are public and kept in clear; ID numbers are found by their keyed hash.
+        condition = Q(credit_code=number) if field == "credit_code" else exact_q(field, number)
+        account = User.objects.filter(condition).first()
         if account is None:
             return
         self.existing_account = account

@@ -37,3 +37,62 @@ def revoke_role_permissions(apps, app_label: str, role_permissions: dict[str, li
             group.permissions.remove(
                 *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
             )
+
+
+def _keyset_batches(queryset, batch_size: int):
+    """Yield lists of rows in primary-key order, each read afresh after the previous one was written."""
+    last = None
+    while True:
+        page = queryset.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        batch = list(page[:batch_size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def encrypt_personal_data(apps, app_label: str, model_name: str, fields: list[str], batch_size: int = 500) -> None:
+    """Encrypt the plain values of ``fields`` and fill each ``<field>_hash``, a batch at a time.
+
+    Run while the historical fields are still plain text columns (a TextField and a CharField),
+    so the rows are read and written as they are stored. A value that already is a token (a
+    second run) is left as it is.
+    """
+    from portal import personal_data  # noqa: PLC0415 - keys are read when the migration runs
+
+    model = apps.get_model(app_label, model_name)
+    hashes = [f"{name}_hash" for name in fields]
+    for batch in _keyset_batches(model.objects.only("pk", *fields, *hashes), batch_size):
+        for row in batch:
+            for name in fields:
+                value = getattr(row, name)
+                if value and _is_token(personal_data, value):
+                    value = personal_data.decrypt(value)
+                else:
+                    setattr(row, name, personal_data.encrypt(value))
+                setattr(row, f"{name}_hash", personal_data.lookup_hash(value))
+        model.objects.bulk_update(batch, [*fields, *hashes])
+
+
+def decrypt_personal_data(apps, app_label: str, model_name: str, fields: list[str], batch_size: int = 500) -> None:
+    """Undo encrypt_personal_data: write the plain values back (the hash columns are dropped after)."""
+    from portal import personal_data  # noqa: PLC0415
+
+    model = apps.get_model(app_label, model_name)
+    for batch in _keyset_batches(model.objects.only("pk", *fields), batch_size):
+        for row in batch:
+            for name in fields:
+                value = getattr(row, name)
+                if value and _is_token(personal_data, value):
+                    setattr(row, name, personal_data.decrypt(value))
+        model.objects.bulk_update(batch, fields)
+
+
+def _is_token(personal_data, value: str) -> bool:
+    try:
+        personal_data.decrypt(value)
+    except personal_data.PersonalDataKeyError:
+        return False
+    return True

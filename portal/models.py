@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from . import masking
 from .audit.models import AuditEvent  # noqa: F401  (the audit trail's table lives with the audit package)
 from .clock.models import ClockAlert  # noqa: F401  (the legal clock's alert table lives with the clock)
+from .fields import EncryptedCharField, LookupHashField
 from .takeover.models import TakeoverCode  # noqa: F401  (codes to take over a hall account, with the flow)
 from .validators import (
     normalize_credit_code,
@@ -73,12 +74,16 @@ class User(AbstractUser):
 
     kind = models.CharField(_("account kind"), max_length=12, choices=Kind.choices, default=Kind.CITIZEN)
     real_name = models.CharField(_("real name"), max_length=50, blank=True)
-    id_number = models.CharField(_("resident ID number"), max_length=18, blank=True, validators=[validate_id_number])
+    # Encrypted at rest, found by keyed hash (portal/personal_data.py); the credit code is a
+    # public enterprise identifier, printed on the business licence, and stays in clear.
+    id_number = EncryptedCharField(_("resident ID number"), max_length=18, blank=True, validators=[validate_id_number])
+    id_number_hash = LookupHashField("id_number")
     organization_name = models.CharField(_("enterprise name"), max_length=200, blank=True)
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
     )
-    mobile = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[validate_mobile])
+    mobile = EncryptedCharField(_("mobile number"), max_length=11, blank=True, validators=[validate_mobile])
+    mobile_hash = LookupHashField("mobile")
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),
@@ -95,12 +100,17 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
+            # The column holds tokens (each different): uniqueness is the keyed hash's.
             models.UniqueConstraint(
-                fields=["id_number"], condition=~Q(id_number=""), name="portal_user_unique_id_number"
+                fields=["id_number_hash"],
+                condition=~Q(id_number_hash=""),
+                name="portal_user_unique_id_number",
+                violation_error_message=_("ID number: another account already has this ID number."),
             ),
             models.UniqueConstraint(
                 fields=["credit_code"], condition=~Q(credit_code=""), name="portal_user_unique_credit_code"
             ),
+            # An empty ID number is stored empty (not encrypted), so this still reads the column.
             models.CheckConstraint(
                 condition=~Q(kind="citizen") | ~Q(id_number=""),
                 name="portal_user_citizen_has_id_number",
@@ -129,6 +139,13 @@ class User(AbstractUser):
     @property
     def masked_mobile(self) -> str:
         return masking.mask_mobile(self.mobile)
+
+    def validate_constraints(self, exclude=None):
+        # A form never shows id_number_hash, so Django would skip its uniqueness: check it
+        # whenever the ID number itself is validated.
+        if exclude is not None and "id_number" not in exclude:
+            exclude = set(exclude) - {"id_number_hash"}
+        super().validate_constraints(exclude=exclude)
 
     def clean(self):
         super().clean()

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import chinese_calendar
 from chinese_calendar.constants import Holiday, holidays
 from chinese_calendar.constants import workdays as makeup_days
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
@@ -20,9 +21,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from . import audit, sms
+from . import audit, personal_data, sms
 from .clock import calendar
 from .errors import ActionRefused
+from .fields import EncryptedCharField
 from .models import AuditEvent, CalendarDay, Notification, TakeoverCode, User
 
 logger = logging.getLogger(__name__)
@@ -347,3 +349,74 @@ def notification_email_deliver(*, notification_id: int) -> bool:
 def notifications_mark_read(*, user: User) -> int:
     """Mark the user's unread notifications as read; return how many."""
     return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+@dataclass
+class RotationCount:
+    """What one model's rotation did: rows read, tokens re-encrypted, hashes recomputed."""
+
+    model: str
+    rows: int = 0
+    reencrypted: int = 0
+    rehashed: int = 0
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
+    """Return every concrete model with encrypted fields, and the names of those fields."""
+    found = []
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        names = [f.name for f in model._meta.local_concrete_fields if isinstance(f, EncryptedCharField)]
+        if names:
+            found.append((model, names))
+    return found
+
+
+def _stored(name: str) -> models.ExpressionWrapper:
+    """Return the column as stored (the token itself), not decrypted."""
+    return models.ExpressionWrapper(models.F(name), output_field=models.TextField())
+
+
+def personal_data_rotate(*, rehash: bool = False, batch_size: int = 500) -> list[RotationCount]:
+    """Re-encrypt every token not made with the first key of PERSONAL_DATA_KEYS; with ``rehash``,
+    recompute every ``<field>_hash`` that differs from the keyed hash of the decrypted value.
+
+    Rows are read in primary-key batches, locked while rewritten, so a change made meanwhile
+    through the site is not overwritten; a second run finds nothing to do.
+    """
+    counts = []
+    for model, names in encrypted_fields():
+        hashes = [f"{name}_hash" for name in names]
+        stored = {f"stored_{column}": _stored(column) for column in [*names, *hashes]}
+        rows = model._base_manager.only("pk", *names, *hashes).annotate(**stored).order_by("pk")
+        count = RotationCount(model=model._meta.label)
+        last = None
+        while True:
+            with transaction.atomic():
+                page = rows.select_for_update()
+                batch = list((page if last is None else page.filter(pk__gt=last))[:batch_size])
+                if not batch:
+                    break
+                last = batch[-1].pk
+                changed, fields = [], set()
+                for row in batch:
+                    stale = [name for name in names if not personal_data.is_current(getattr(row, f"stored_{name}"))]
+                    stale_hashes = [
+                        f"{name}_hash"
+                        for name in names
+                        if rehash
+                        and getattr(row, f"stored_{name}_hash") != personal_data.lookup_hash(getattr(row, name))
+                    ]
+                    count.reencrypted += bool(stale)
+                    count.rehashed += bool(stale_hashes)
+                    if stale or stale_hashes:
+                        changed.append(row)
+                        fields.update(stale, stale_hashes)
+                count.rows += len(batch)
+                if changed:
+                    # Writing a field encrypts its plain text with the first key; a hash field is
+                    # derived from its source's current value (portal/fields.py).
+                    model._base_manager.bulk_update(changed, sorted(fields))
+        counts.append(count)
+    return counts

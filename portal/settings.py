@@ -474,3 +474,30 @@ if ADMIN_HOST and ADMIN_HOST not in ALLOWED_HOSTS:
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "portal.admin_host.AdminHostMiddleware"
 )
+
+# --- Security: crypto ---
+
+
+def _personal_data_keys() -> list[str]:
+    """Return the Fernet keys of personal identifiers: the first encrypts, all decrypt (portal/personal_data.py)."""
+    import base64  # noqa: PLC0415 - only read here
+
+    from cryptography.fernet import Fernet  # noqa: PLC0415
+
+    keys = [key.strip() for key in env.str("PERSONAL_DATA_KEYS", default="").split(",") if key.strip()]
+    if not keys:
+        if not DEBUG:
+            raise ImproperlyConfigured("PERSONAL_DATA_KEYS must be set when DEBUG is off.")
+        keys = [base64.urlsafe_b64encode(bytes.fromhex(_derived_key("personal-data-encryption"))).decode()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"PERSONAL_DATA_KEYS: key {position} is not a Fernet key (32 bytes, URL-safe base64)."
+            ) from None
+    return keys
+
+
+# Comma-separated Fernet keys that encrypt ID numbers and phones; the first encrypts, all decrypt.
+PERSONAL_DATA_KEYS = _personal_data_keys()

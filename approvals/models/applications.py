@@ -12,6 +12,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from portal import masking
 from portal.clock.levels import Level
+from portal.fields import EncryptedCharField, LookupHashField
 from portal.models import Department
 from portal.validators import validate_id_number
 
@@ -112,21 +113,27 @@ class Application(FSMModelMixin, models.Model):
     )
     applicant_kind = models.CharField(_("applicant kind"), max_length=12)
     applicant_name = models.CharField(_("applicant name"), max_length=200)
-    applicant_id_number = models.CharField(_("ID number or credit code"), max_length=18)
+    # Encrypted at rest, found by keyed hash (portal/personal_data.py). The applicant's number
+    # may be a credit code: one column, encrypted whatever it holds.
+    applicant_id_number = EncryptedCharField(_("ID number or credit code"), max_length=18)
+    applicant_id_number_hash = LookupHashField("applicant_id_number")
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone = EncryptedCharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone_hash = LookupHashField("contact_phone")
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     delivery_method = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices, blank=True)
     delivery_name = models.CharField(_("recipient"), max_length=50, blank=True)
-    delivery_phone = models.CharField(_("recipient phone"), max_length=20, blank=True)
+    delivery_phone = EncryptedCharField(_("recipient phone"), max_length=20, blank=True)
+    delivery_phone_hash = LookupHashField("delivery_phone")
     delivery_address = models.CharField(_("delivery address"), max_length=300, blank=True)
     agent_name = models.CharField(
         _("authorised agent"), max_length=50, blank=True, help_text=_("Someone the applicant authorises to collect.")
     )
-    agent_id_number = models.CharField(
+    agent_id_number = EncryptedCharField(
         _("agent's ID number"), max_length=18, blank=True, validators=[validate_id_number]
     )
+    agent_id_number_hash = LookupHashField("agent_id_number")
     state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,10 +7,12 @@ import logging
 import secrets
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from portal.errors import ActionRefused
 from portal.models import User
+from portal.personal_data import exact_q
 
 from ..models import (
     Application,
@@ -45,7 +47,7 @@ def walk_in_applicant(*, kind: str, id_number: str, name: str, mobile: str) -> U
         user = User.objects.filter(credit_code=id_number).first()
         fields = {"organization_name": name, "credit_code": id_number}
     else:
-        user = User.objects.filter(id_number=id_number).first()
+        user = User.objects.filter(exact_q("id_number", id_number)).first()
         fields = {"real_name": name, "id_number": id_number}
     if user is not None:
         if user.kind != kind:
@@ -59,8 +61,8 @@ def walk_in_applicant(*, kind: str, id_number: str, name: str, mobile: str) -> U
             user.save()
     except IntegrityError:
         # Another clerk registered the same visitor a moment ago.
-        lookup = {"credit_code": id_number} if kind == User.Kind.ENTERPRISE else {"id_number": id_number}
-        return User.objects.get(**lookup)
+        lookup = Q(credit_code=id_number) if kind == User.Kind.ENTERPRISE else exact_q("id_number", id_number)
+        return User.objects.get(lookup)
     return user
 
 

@@ -15,6 +15,7 @@ from approvals.models import Application, State
 from approvals.tests import factories
 from portal import roles
 from portal.models import User
+from portal.personal_data import exact_q
 from portal.tests import factories as portal_factories
 
 pytestmark = pytest.mark.django_db
@@ -233,7 +234,7 @@ def test_a_walk_in_application_is_filed_for_a_new_visitor(client, clerk, constru
     )
     application = Application.objects.get()
     assert response["Location"] == reverse("admin:approvals_application_fill", args=[application.pk])
-    visitor = User.objects.get(id_number=number)
+    visitor = User.objects.get(exact_q("id_number", number))
     assert not visitor.has_usable_password()
     fill = reverse("admin:approvals_application_fill", args=[application.pk])
     material = item.materials.get()
@@ -278,7 +279,7 @@ def test_a_walk_in_visitor_who_registers_later_finds_the_application(
     [message] = sms_outbox  # the code, to the mobile the clerk recorded
     assert message.mobile == "13700002222"
     client.post(reverse("register_verify"), {"code": re.search(r"\d{6}", message.text).group()})
-    user = User.objects.get(id_number=number)
+    user = User.objects.get(exact_q("id_number", number))
     assert user.username == "qianlf" and user.has_usable_password()
     assert application.reference in client.get(reverse("me")).content.decode()
 
@@ -303,7 +304,7 @@ def test_a_walk_in_account_is_not_taken_over_with_a_wrong_name(client, clerk, co
     )
     assert response["Location"] == reverse("register_verify")  # the same page as for a right name
     assert not User.objects.filter(username="thief").exists()
-    assert not User.objects.get(id_number=number).has_usable_password()
+    assert not User.objects.get(exact_q("id_number", number)).has_usable_password()
 
 
 def test_full_id_and_phone_only_for_the_clerk(client, clerk, reviewer, in_review, citizen):

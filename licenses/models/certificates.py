@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from approvals.models import Application, ServiceItem
 from portal import masking
+from portal.fields import EncryptedCharField, LookupHashField
 from portal.models import Department
 
 # Where a printed field takes its value from, in the source application.
@@ -127,7 +128,9 @@ class Certificate(models.Model):
         _("sequence"), null=True, blank=True, help_text=_("Empty for imported certificates.")
     )
     holder_name = models.CharField(_("holder"), max_length=200)
-    holder_id_number = models.CharField(_("holder ID number or credit code"), max_length=18)
+    # Encrypted at rest, found by keyed hash (portal/personal_data.py).
+    holder_id_number = EncryptedCharField(_("holder ID number or credit code"), max_length=18)
+    holder_id_number_hash = LookupHashField("holder_id_number")
     holder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("holder account"),
@@ -172,7 +175,7 @@ class Certificate(models.Model):
                 name="licenses_number_once",
             ),
         ]
-        indexes = [models.Index(fields=["holder_id_number"]), models.Index(fields=["status", "valid_until"])]
+        indexes = [models.Index(fields=["status", "valid_until"])]
 
     def __str__(self):
         return f"{self.certificate_type.name} {self.number}"

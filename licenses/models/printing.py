@@ -8,6 +8,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from approvals.models import Application
 from portal.clock.levels import Level
+from portal.fields import EncryptedCharField, LookupHashField
 
 from .certificates import Certificate
 
@@ -94,7 +95,8 @@ class PrintJob(FSMModelMixin, models.Model):
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     collected_at = models.DateTimeField(_("collected"), null=True, blank=True)
-    collector_id_number = models.CharField(_("collector ID number"), max_length=18, blank=True)
+    collector_id_number = EncryptedCharField(_("collector ID number"), max_length=18, blank=True)
+    collector_id_number_hash = LookupHashField("collector_id_number")
     due_level = models.CharField(
         _("time-limit status"), max_length=10, choices=Level.choices, default=Level.NORMAL, db_index=True
     )

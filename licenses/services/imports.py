@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal import masking
 from portal.models import User
+from portal.personal_data import exact_q
 from portal.validators import normalize_id_number, validate_credit_code, validate_id_number
 
 from ..models import Certificate, CertificateType
@@ -64,7 +65,7 @@ def _import_row(row: dict, types: dict, seen: set) -> Certificate:
         raise ValueError(_("dates must be written YYYY-MM-DD")) from None
     if valid_until and valid_until < valid_from:
         raise ValueError(_("valid_until is before valid_from"))
-    holder = User.objects.filter(models.Q(id_number=holder_id) | models.Q(credit_code=holder_id)).first()
+    holder = User.objects.filter(exact_q("id_number", holder_id) | models.Q(credit_code=holder_id)).first()
     today = timezone.localdate()
     certificate = Certificate.objects.create(
         number=number,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from approvals.material_sources import Provided
 from portal.errors import ActionRefused
+from portal.personal_data import exact_q
 
 from ..models import Certificate, CertificateAccess, MaterialCertificate, VerificationLog
 
@@ -36,9 +37,7 @@ def certificates_search(*, user, query: str, purpose: str, limit: int = 50) -> l
         raise ActionRefused(_("State the purpose of the look-up; it is recorded."))
     found = list(
         Certificate.objects.select_related("certificate_type", "department")
-        .filter(
-            models.Q(number=query) | models.Q(holder_id_number=query.upper()) | models.Q(holder_name__icontains=query)
-        )
+        .filter(models.Q(number=query) | exact_q("holder_id_number", query) | models.Q(holder_name__icontains=query))
         .order_by("-issued_at")[:limit]
     )
     CertificateAccess.objects.bulk_create(
@@ -54,7 +53,7 @@ def certificates_standing_in(application) -> dict:
     links = list(MaterialCertificate.objects.filter(material__item_id=application.item_id))
     if not links:
         return {}
-    holder = models.Q(holder_id=application.applicant_id) | models.Q(holder_id_number=application.applicant_id_number)
+    holder = models.Q(holder_id=application.applicant_id) | exact_q("holder_id_number", application.applicant_id_number)
     held = {}
     certificates = Certificate.objects.filter(
         holder, status=Certificate.Status.VALID, certificate_type_id__in=[link.certificate_type_id for link in links]

@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from portal.models import User
+from portal.personal_data import exact_q
 from portal.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_an_id_number_that_already_has_an_account_gets_no_second_one(client, cit
     # The form does not say so (test_takeover.py): it leads to the code page, like a hall account.
     response = client.post(reverse("register_citizen"), _citizen_form(id_number=citizen.id_number))
     assert response["Location"] == reverse("register_verify")
-    assert User.objects.filter(id_number=citizen.id_number).count() == 1
+    assert User.objects.filter(exact_q("id_number", citizen.id_number)).count() == 1
     assert not User.objects.filter(username="wangwu").exists()
 
 

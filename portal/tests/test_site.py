@@ -55,6 +55,7 @@ def test_the_deploy_check_is_clean_with_debug_off(tmp_path):
         "SMS_BACKEND": "portal.sms.backends.gateway.SmsBackend",
         "SMS_GATEWAY_URL": "https://sms.example.gov.cn/send",
         "SMS_GATEWAY_TOKEN": "t" * 40,
+        "PERSONAL_DATA_KEYS": "a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2s=",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
