@@ -89,7 +89,7 @@ class EncryptedCharField(models.CharField):
                     f"{self.model.__name__}.{self.name} has no {self.name}_hash = LookupHashField({self.name!r}).",
                     hint="Every encrypted field needs its keyed hash beside it, for exact look-up and rotation.",
                     obj=self,
-                    id="portal.E101",
+                    id="portal.E102",
                 )
             )
         return errors

@@ -171,7 +171,7 @@ def test_an_encrypted_field_without_its_hash_fails_the_system_check():
         secret = EncryptedCharField(max_length=18)
         secret_hash = LookupHashField("secret")
 
-    assert [e.id for e in Leaky._meta.get_field("secret").check()] == ["portal.E101"]
+    assert [e.id for e in Leaky._meta.get_field("secret").check()] == ["portal.E102"]
     assert Kept._meta.get_field("secret").check() == []
 
 
@@ -181,6 +181,7 @@ def test_debug_off_without_the_encryption_keys_is_refused(tmp_path):
         DEBUG="0",
         SECRET_KEY="x" * 60,
         PERSONAL_DATA_HASH_KEY="h" * 64,
+        SMS_BACKEND="portal.sms.backends.console.SmsBackend",
         DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
     )
     check = [sys.executable, "manage.py", "check"]
