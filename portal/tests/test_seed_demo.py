@@ -40,7 +40,18 @@ def test_it_creates_one_account_per_role_and_prints_them(settings, capsys):
     out = capsys.readouterr().out
     for role in roles.ALL_ROLES:
         assert User.objects.filter(groups__name=role).exists(), role
-    for username in ("zhangsan", "huaxia", "clerk", "reviewer_zjj", "reviewer_scjg", "printer", "supervisor", "admin", "security", "auditor"):
+    for username in (
+        "zhangsan",
+        "huaxia",
+        "clerk",
+        "reviewer_zjj",
+        "reviewer_scjg",
+        "printer",
+        "supervisor",
+        "admin",
+        "security",
+        "auditor",
+    ):
         assert username in out
     assert "OneWindow-2026" in out
     assert User.objects.get(username="reviewer_zjj").department.code == "zjj"
