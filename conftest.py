@@ -155,3 +155,22 @@ def real_worker(requires_postgresql, settings):
         except subprocess.TimeoutExpired:
             worker.kill()
         log.close()
+
+
+@pytest.fixture(autouse=True)
+def _sms_in_memory(settings):
+    """Keep every text message in portal.sms.outbox, as Django keeps test e-mail in mail.outbox."""
+    from portal import sms  # noqa: PLC0415
+
+    settings.SMS_BACKEND = "portal.sms.backends.locmem.SmsBackend"
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def sms_outbox():
+    """Return the text messages sent during the test."""
+    from portal import sms  # noqa: PLC0415
+
+    return sms.outbox

@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from portal import errors
+from portal import audit, errors
 from portal.clock import deadlines
-from portal.models import User
+from portal.models import AuditEvent, User
 
 from . import schema, selectors, services
 from .forms import FIELD_PREFIX, ApplicationForm, CatalogueFilterForm, TrackForm, WithdrawForm
@@ -283,6 +283,9 @@ def material_download(request, reference, pk):
         handle = record.file.open("rb")
     except FileNotFoundError:
         raise Http404("File missing from storage") from None
+    audit.record(
+        AuditEvent.Action.DOCUMENT_VIEWED, request=request, target=application, detail=f"file {record.pk}: download"
+    )
     response = FileResponse(handle, as_attachment=True, filename=record.original_name, content_type=record.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -10,6 +10,7 @@ from django_ratelimit.core import is_ratelimited
 
 from portal import masking
 from portal.models import User
+from portal.net import client_ip
 
 from . import services
 from .models import Certificate
@@ -42,8 +43,7 @@ def verify(request, token):
     certificate = (
         Certificate.objects.select_related("certificate_type", "department", "holder").filter(token=token).first()
     )
-    address = request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "")
-    services.verification_record(certificate=certificate, address=address.split(",")[0].strip())
+    services.verification_record(certificate=certificate, address=client_ip(request) or "")
     if certificate is None:
         return render(request, "licenses/verify.html", {"certificate": None}, status=404)
     context = {

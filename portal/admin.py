@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from . import audit, roles, services
+from .admin_id_search import IdSearchMixin
+from .admin_reveal import RevealMixin
+from .masking import mask_email, mask_id_number, mask_mobile
 from .models import AuditEvent, CalendarDay, Department, District, User
 
 IDENTITY_FIELDS = ["username", "kind", "real_name", "id_number", "organization_name", "credit_code", "mobile", "email"]
@@ -30,7 +33,7 @@ ADMINISTRATOR_ROLES = {roles.ADMINISTRATOR, roles.SECURITY_ADMINISTRATOR, roles.
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(IdSearchMixin, RevealMixin, DjangoUserAdmin):
     """Accounts, with the administrators' duties separated (三员分立).
 
     The system administrator (``change_user``) creates accounts and edits their identity;
@@ -52,7 +55,13 @@ class UserAdmin(DjangoUserAdmin):
     ]
     list_filter = ["kind", "department", "groups", "is_staff", "is_active"]
     list_select_related = ["department"]
-    search_fields = ["username", "real_name", "organization_name", "mobile", "id_number", "credit_code", "email"]
+    # No ID number, mobile or e-mail: a search is a GET, in every access log; the list's
+    # "find by" form POSTs them instead (portal.admin_id_search).
+    search_fields = ["username", "real_name", "organization_name", "credit_code"]
+    id_search_fields = ("id_number", "mobile", "email")
+    id_search_label = _("ID number, mobile or e-mail")
+    # Masked where read-only (supervisors), shown on request with a logged reason (portal.admin_reveal).
+    reveal_fields = {"id_number": mask_id_number, "mobile": mask_mobile, "email": mask_email}
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (
@@ -142,9 +151,10 @@ class UserAdmin(DjangoUserAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
         if obj is None:
-            return []
-        readonly = list(NEVER_EDITABLE)
+            return readonly
+        readonly += NEVER_EDITABLE
         if not self.may_edit_identity(request, obj):
             readonly += [*IDENTITY_FIELDS, "is_active"]
         if not self.may_grant_roles(request, obj):
@@ -298,3 +308,7 @@ class ReadOnlyAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The audit trail's admin (and django-axes' login logs, read-only) live beside the audit table.
+from .audit import admin as audit_admin  # noqa: E402, F401

@@ -9,6 +9,8 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import checks, signals  # noqa: F401, PLC0415 - registers checks, connects receivers; imports models
+        from .audit import checks as audit_checks  # noqa: F401, PLC0415 - registers the retention check
+        from .audit import receivers  # noqa: F401, PLC0415 - records logins, lock-outs and admin changes
 
 
 class PortalAdminConfig(AdminConfig):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .personal_data import exact_q
 from .validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -120,32 +121,31 @@ class RegistrationForm(BaseUserCreationForm):
                 ]
         super()._update_errors(errors)
 
-    # An account opened without a password at the hall (a walk-in application) is taken
-    # over at registration when name and mobile match what the clerk recorded.
-    walk_in_account = None
+    # An identity that already has an account is not registered from the form: the view
+    # sends a code (an account opened at the hall) or a warning (an account with a password)
+    # to the account's mobile on file, and shows the same page for both, so the form never
+    # tells whether or how a number is registered.
+    existing_account = None
+    _hall_record: tuple[str, str] = ("", "")
 
-    def _existing(self, lookup: dict, message):
-        account = User.objects.filter(**lookup).first()
+    def _existing(self, field: str, number: str, name_field: str):
+        account = User.objects.filter(exact_q(field, number)).first()
         if account is None:
             return
-        if account.has_usable_password():
-            raise forms.ValidationError(message, code="taken")
-        self.walk_in_account = account
-        self.instance = account  # validate uniqueness against the account being taken over
+        self.existing_account = account
+        # Kept before the form copies what was typed onto the instance below.
+        self._hall_record = (getattr(account, name_field), account.mobile)
+        self.instance = account  # the username is checked for uniqueness against the other accounts
 
-    def _check_walk_in(self, name_field: str, account_name: str):
-        account = self.walk_in_account
-        if account is None:
-            return
-        data = self.cleaned_data
-        if data.get(name_field, "").strip() != account_name or data.get("mobile") != account.mobile:
-            raise forms.ValidationError(
-                _(
-                    "An account for this identity was opened at the hall. To take it over, enter the same name "
-                    "and mobile number as given there, or ask at the hall."
-                ),
-                code="walk_in_mismatch",
-            )
+    @property
+    def matches_hall_record(self) -> bool:
+        """Whether the name and mobile typed are those recorded for the existing account."""
+        if self.existing_account is None:
+            return False
+        name_field = "organization_name" if self.kind == User.Kind.ENTERPRISE else "real_name"
+        typed = (self.cleaned_data.get(name_field, "").strip(), self.cleaned_data.get("mobile", ""))
+        name, mobile = self._hall_record
+        return bool(name and mobile) and typed == (name, mobile)
 
     def clean_mobile(self):
         mobile = self.cleaned_data["mobile"].strip()
@@ -168,17 +168,8 @@ class CitizenRegistrationForm(RegistrationForm):
     def clean_id_number(self):
         number = normalize_id_number(self.cleaned_data["id_number"])
         validate_id_number(number)
-        self._existing(
-            {"id_number": number},
-            _("ID number: an account with this ID number already exists; log in or reset its password."),
-        )
+        self._existing("id_number", number, "real_name")
         return number
-
-    def clean(self):
-        data = super().clean()
-        if self.walk_in_account is not None:
-            self._check_walk_in("real_name", self.walk_in_account.real_name)
-        return data
 
 
 class EnterpriseRegistrationForm(RegistrationForm):
@@ -201,17 +192,25 @@ class EnterpriseRegistrationForm(RegistrationForm):
     def clean_credit_code(self):
         code = normalize_credit_code(self.cleaned_data["credit_code"])
         validate_credit_code(code)
-        self._existing(
-            {"credit_code": code},
-            _(
-                "Unified social credit code: an account for this enterprise already exists; "
-                "log in or reset its password."
-            ),
-        )
+        self._existing("credit_code", code, "organization_name")
         return code
 
-    def clean(self):
-        data = super().clean()
-        if self.walk_in_account is not None:
-            self._check_walk_in("organization_name", self.walk_in_account.organization_name)
-        return data
+
+class TakeoverCodeForm(forms.Form):
+    """The 6-digit code texted to the mobile on file of an account opened at the hall."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=10,  # room for a space typed in the middle
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_error_messages(self)
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(gettext("Code: type the 6 digits of the text message."), code="invalid")
+        return code

@@ -32,3 +32,13 @@ def mask_address(value: str) -> str:
         return ""
     shown = min(6, len(value) // 2)
     return value[:shown] + "****"
+
+
+def mask_email(value: str) -> str:
+    """Return an e-mail address with its local part masked but the first character (z***@example.com)."""
+    if not value:
+        return ""
+    local, at, domain = value.partition("@")
+    if not at:
+        return "*" * len(value)
+    return f"{local[:1]}***@{domain}"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from . import masking
 from .audit.models import AuditEvent  # noqa: F401  (the audit trail's table lives with the audit package)
 from .clock.models import ClockAlert  # noqa: F401  (the legal clock's alert table lives with the clock)
+from .takeover.models import TakeoverCode  # noqa: F401  (codes to take over a hall account, with the flow)
 from .validators import (
     normalize_credit_code,
     normalize_id_number,

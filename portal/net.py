@@ -35,3 +35,13 @@ def _valid(value: str) -> str | None:
         return str(ipaddress.ip_address(value))
     except ValueError:
         return None
+
+
+# The bucket of requests whose address cannot be told (an empty REMOTE_ADDR behind a Unix
+# socket with no proxy header declared): they share one limit rather than escape it.
+UNKNOWN_CLIENT = "0.0.0.0"  # noqa: S104 - a rate-limit bucket name, not an address to bind
+
+
+def ratelimit_ip(request) -> str:
+    """Return the client address for django-ratelimit (RATELIMIT_IP_META_KEY), never None."""
+    return client_ip(request) or UNKNOWN_CLIENT

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import logging
+import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
 from chinese_calendar.constants import Holiday, holidays
 from chinese_calendar.constants import workdays as makeup_days
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import audit, sms
 from .clock import calendar
-from .models import AuditEvent, CalendarDay, Notification, User
+from .errors import ActionRefused
+from .models import AuditEvent, CalendarDay, Notification, TakeoverCode, User
 
 logger = logging.getLogger(__name__)
 
@@ -73,14 +78,13 @@ def user_register(
     id_number: str = "",
     organization_name: str = "",
     credit_code: str = "",
-    walk_in_account: User | None = None,
 ) -> User:
     """Create a citizen or enterprise account (the registration form has validated every field).
 
-    With ``walk_in_account`` (opened without a password for a visitor at the hall, whose
-    name and mobile the form matched) that account is taken over, with its applications.
+    An identity that already has an account (one opened at the hall included) is never
+    registered here: it goes through :func:`takeover_start` and a code sent to its mobile.
     """
-    user = walk_in_account or User(kind=kind)
+    user = User(kind=kind)
     for field, value in {
         "username": username,
         "email": email,
@@ -95,6 +99,202 @@ def user_register(
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+@dataclass(frozen=True)
+class TakeoverSent:
+    """What became of the text message of a takeover code: sent, or why not."""
+
+    code: TakeoverCode
+    sent: bool
+    refusal: str = ""
+
+
+def _takeover_text(code: TakeoverCode, secret: str) -> str:
+    if code.may_take_over:
+        template = "portal/sms/takeover-code.txt"
+    elif code.account.has_usable_password():
+        template = "portal/sms/takeover-has-password.txt"
+    else:
+        template = "portal/sms/takeover-mismatch.txt"
+    context = {"portal_name": settings.PORTAL_NAME, "code": secret, "minutes": settings.TAKEOVER_CODE_MINUTES}
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(template, context).strip()
+
+
+def _new_secret(code: TakeoverCode) -> str:
+    """Give ``code`` a new 6-digit secret and expiry; return the secret (kept only hashed).
+
+    An account that may not be taken over gets a secret too, never sent: its hash costs the
+    same time as a real one, so the answer's timing does not tell the two kinds apart.
+    """
+    secret = f"{secrets.randbelow(10**6):06d}"
+    code.code_hash = make_password(secret)
+    code.expires_at = timezone.now() + timedelta(minutes=settings.TAKEOVER_CODE_MINUTES)
+    return secret
+
+
+def _takeover_sms(code: TakeoverCode, secret: str) -> TakeoverSent:
+    """Text the account's mobile within the limits (one a minute, a few a day); save ``code``.
+
+    The caller holds the account's row lock, so two requests at once cannot both pass the limits.
+    """
+    now = timezone.now()
+    account = code.account
+    last = (
+        TakeoverCode.objects.filter(account=account, last_sent_at__isnull=False)
+        .order_by("-last_sent_at")
+        .values_list("last_sent_at", flat=True)
+        .first()
+    )
+    wait = settings.TAKEOVER_SMS_INTERVAL_SECONDS - (now - last).total_seconds() if last else 0
+    day_ago = now - timedelta(days=1)
+    sent_today = (
+        TakeoverCode.objects.filter(account=account)
+        .filter(Q(created_at__gte=day_ago) | Q(last_sent_at__gte=day_ago))
+        .aggregate(n=models.Sum("sms_count"))["n"]
+        or 0
+    )
+    refusal = ""
+    if sent_today >= settings.TAKEOVER_SMS_PER_DAY:
+        refusal = gettext(
+            "Today's text messages to this mobile number are used up. Please try again tomorrow, "
+            "or come to the hall with your ID card."
+        )
+    elif wait > 0:
+        refusal = gettext("A code was sent a moment ago. You can ask for a new one in %(seconds)d seconds.") % {
+            "seconds": int(wait) + 1
+        }
+    else:
+        try:
+            sms.send_sms(account.mobile, _takeover_text(code, secret))
+        except sms.SmsError:
+            logger.exception("Takeover code %s: the text message could not be sent", code.pk)
+            refusal = gettext("The text message could not be sent just now. Please ask for a new code in a minute.")
+        else:
+            code.sms_count += 1
+            code.last_sent_at = now
+    code.save()
+    return TakeoverSent(code=code, sent=not refusal, refusal=refusal)
+
+
+def takeover_start(*, account: User, matches_hall_record: bool, request=None) -> TakeoverSent:
+    """Answer a registration naming an existing account's identity: text a code or a warning to its mobile.
+
+    Only an account opened at the hall (no password) whose name and mobile the person typed
+    as the clerk recorded them may be taken over; its mobile gets the code. An account with
+    a password, or a hall account typed with other details, gets a warning instead, and
+    its code can never succeed. The caller shows the same page in every case.
+    """
+    with transaction.atomic():
+        account = User.objects.select_for_update().get(pk=account.pk)
+        if not account.mobile:
+            raise ActionRefused(
+                gettext(
+                    "This identity cannot be confirmed online. Please come to the government service hall with "
+                    "your ID card (or business licence), where a clerk will set up your online account."
+                )
+            )
+        code = TakeoverCode(account=account, may_take_over=matches_hall_record and not account.has_usable_password())
+        secret = _new_secret(code)
+        if not code.may_take_over:
+            reason = "has a password" if account.has_usable_password() else "name or mobile differ from the hall record"
+            audit.record(
+                AuditEvent.Action.ACCOUNT_TAKEOVER,
+                request=request,
+                outcome=AuditEvent.Outcome.DENIED,
+                target=account,
+                username=account.username,
+                detail=f"Registration onto an existing account refused ({reason}); the owner is warned by SMS.",
+            )
+        return _takeover_sms(code, secret)
+
+
+def takeover_resend(*, code_id: int) -> TakeoverSent:
+    """Send a new code for the same takeover (the old one stops working), within the SMS limits."""
+    with transaction.atomic():
+        code = TakeoverCode.objects.select_for_update().get(pk=code_id)
+        code.account = User.objects.select_for_update().get(pk=code.account_id)
+        if code.completed_at is not None or code.tries_left == 0:
+            raise ActionRefused(gettext("This code can no longer be used. Please fill in the registration again."))
+        previous_hash, previous_expiry = code.code_hash, code.expires_at
+        secret = _new_secret(code)
+        result = _takeover_sms(code, secret)
+        if not result.sent:
+            # Nothing reached the phone: the code already sent stays the valid one.
+            code.code_hash, code.expires_at = previous_hash, previous_expiry
+            code.save(update_fields=["code_hash", "expires_at"])
+    return result
+
+
+def takeover_confirm(
+    *, code_id: int, secret: str, username: str, email: str, real_name: str, password_hash: str, request=None
+) -> User:
+    """Take over the hall account if ``secret`` is its code, in time and within the tries; log either way.
+
+    The account keeps the name, identity and mobile the clerk recorded; it gains the
+    username, e-mail and password typed at registration (and a contact person if it had none).
+    """
+    failure = ""
+    with transaction.atomic():
+        code = TakeoverCode.objects.select_for_update().select_related("account").get(pk=code_id)
+        account = code.account
+        if code.completed_at is not None or code.tries_left == 0:
+            raise ActionRefused(gettext("This code can no longer be used. Please fill in the registration again."))
+        if code.is_expired:
+            failure = "code expired"
+            message = gettext("The code has expired. Ask for a new code and type it within %(minutes)d minutes.") % {
+                "minutes": settings.TAKEOVER_CODE_MINUTES
+            }
+        else:
+            code.attempts += 1
+            code.save(update_fields=["attempts"])
+            right = check_password(secret, code.code_hash)
+            if not (right and code.may_take_over and not account.has_usable_password()):
+                failure = f"wrong code (try {code.attempts} of {settings.TAKEOVER_CODE_TRIES})"
+                if code.tries_left:
+                    message = ngettext(
+                        "The code is not right. You may try %(count)d more time.",
+                        "The code is not right. You may try %(count)d more times.",
+                        code.tries_left,
+                    ) % {"count": code.tries_left}
+                else:
+                    message = gettext(
+                        "The code is not right, and no tries are left. Please fill in the registration again."
+                    )
+        if not failure:
+            account.username = username
+            account.email = email
+            account.password = password_hash
+            if not account.real_name:
+                account.real_name = real_name
+            try:
+                account.full_clean(exclude=["password"])
+                with transaction.atomic():
+                    account.save()
+            except (ValidationError, IntegrityError):
+                raise ActionRefused(
+                    gettext("The username was taken in the meantime. Please fill in the registration again.")
+                ) from None
+            code.completed_at = timezone.now()
+            code.save(update_fields=["completed_at"])
+            audit.record(
+                AuditEvent.Action.ACCOUNT_TAKEOVER,
+                request=request,
+                actor=account,
+                target=account,
+                detail=f"Hall account taken over online with the code sent to the mobile ending {account.mobile[-4:]}.",
+            )
+            return account
+        audit.record(
+            AuditEvent.Action.ACCOUNT_TAKEOVER,
+            request=request,
+            outcome=AuditEvent.Outcome.FAILURE,
+            target=account,
+            username=account.username,
+            detail=failure,
+        )
+    raise ActionRefused(message)
 
 
 def notification_send(*, user: User, kind: str, title: str, body: str = "", link: str = "") -> Notification:

@@ -131,12 +131,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every login.
@@ -193,12 +197,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# Behind a load balancer, set AXES_IPWARE_PROXY_COUNT so the client address is read
-# from X-Forwarded-For; by default only REMOTE_ADDR is trusted.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The client address of lock-outs: the one rule of portal/net.py (CLIENT_IP_HEADER, TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "portal.net.client_ip"
 
 # Internationalisation: Chinese first, English second; all times in Asia/Shanghai.
 LANGUAGE_CODE = "zh-hans"
@@ -227,8 +227,9 @@ TRACK_RATE_LIMIT = env.str("TRACK_RATE_LIMIT", default="10/10m")
 VERIFY_RATE_LIMIT = env.str("VERIFY_RATE_LIMIT", default="30/m")
 # A TrueType Chinese font for permits; empty: the WenQuanYi Micro Hei shipped in licenses/fonts/.
 PERMIT_FONT_PATH = env.str("PERMIT_FONT_PATH", default="")
-# Behind a proxy, the request header holding the client address, e.g. HTTP_X_REAL_IP.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
+# Rate limits count per client address as portal/net.py reads it; not set from the environment,
+# since a header named here would be believed whoever wrote it.
+RATELIMIT_IP_META_KEY = "portal.net.ratelimit_ip"
 # The client's address (portal/net.py): REMOTE_ADDR unless the operator declares the header
 # their proxy writes (e.g. HTTP_X_FORWARDED_FOR) and how many proxies append to it.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
@@ -349,6 +350,83 @@ LOGGING = {
     },
 }
 
+# --- Security: audit ---
+# Audit rows and django-axes login logs are kept this many days, then purged daily; the law's
+# minimum (six months: 184 days) is also the floor the PostgreSQL trigger enforces.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
+if AUDIT_RETENTION_DAYS < 184:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 184 (six months of logs, Cybersecurity Law).")
+# Records refusals (403, a 404 on someone else's record) and lends receivers the current request.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "portal.audit.middleware.AuditMiddleware",
+)
+# django-axes' own admin lets a superuser delete login logs; portal/audit/admin.py registers read-only ones.
+AXES_ENABLE_ADMIN = False
+# The purge of audit rows and login logs past the retention, every night.
+CELERY_BEAT_SCHEDULE["audit-purge"] = {
+    "task": "portal.tasks.audit_purge_run",
+    "schedule": crontab(hour=env.int("AUDIT_PURGE_HOUR", default=2), minute=15),
+}
+
+# --- Security: sms ---
+# Where text messages go (portal/sms): the console (development), locmem (tests) or the gateway.
+SMS_BACKEND = env.str("SMS_BACKEND", default="portal.sms.backends.console.SmsBackend")
+# The HTTP SMS gateway (SMS_BACKEND=portal.sms.backends.gateway.SmsBackend): URL that takes a JSON POST.
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+# Bearer token sent to the gateway in the Authorization header.
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+# Seconds to wait for the gateway before the message counts as not sent.
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=5.0)
+if not DEBUG:
+    # A console backend in production would drop every code silently: the operator chooses one.
+    if "SMS_BACKEND" not in env.ENVIRON:
+        raise ImproperlyConfigured("SMS_BACKEND must be set when DEBUG is off (e.g. the gateway backend).")
+    if SMS_BACKEND.endswith(".gateway.SmsBackend") and not (SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN):
+        raise ImproperlyConfigured("SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN must be set for the SMS gateway backend.")
+# Registrations (POSTs of the form) per client address, and per ID number or credit code typed.
+REGISTER_RATE_LIMIT = env.str("REGISTER_RATE_LIMIT", default="10/h")
+REGISTER_ACCOUNT_RATE_LIMIT = env.str("REGISTER_ACCOUNT_RATE_LIMIT", default="5/h")
+# A code to take over a hall account: minutes it is valid and tries allowed.
+TAKEOVER_CODE_MINUTES = env.int("TAKEOVER_CODE_MINUTES", default=10)
+TAKEOVER_CODE_TRIES = env.int("TAKEOVER_CODE_TRIES", default=5)
+# Text messages to one account's mobile: seconds between two, and at most this many a day.
+TAKEOVER_SMS_INTERVAL_SECONDS = env.int("TAKEOVER_SMS_INTERVAL_SECONDS", default=60)
+TAKEOVER_SMS_PER_DAY = env.int("TAKEOVER_SMS_PER_DAY", default=5)
+
+# --- Security: headers ---
+# Content-Security-Policy (django-csp): no inline script or style anywhere, public pages and admin alike.
+# To allow a new source, add it to the directive here (and say why); never 'unsafe-inline'.
+INSTALLED_APPS += ["csp"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the SVG icons inside Bootstrap's stylesheet (menu toggler, close button, select arrow).
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy: browser features the portal never uses, switched off (portal/middleware.py).
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()",
+)
+# Idle time after which a session ends: staff (is_staff) and everyone else, in minutes.
+SESSION_IDLE_MINUTES_STAFF = env.int("SESSION_IDLE_MINUTES_STAFF", default=30)
+SESSION_IDLE_MINUTES_PUBLIC = env.int("SESSION_IDLE_MINUTES_PUBLIC", default=120)
+# Longest a login lasts, active or not, in hours; the session cookie expires with it.
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# Password reset requests: per client address and per e-mail address (django-ratelimit rates).
+PASSWORD_RESET_RATE_LIMIT_IP = env.str("PASSWORD_RESET_RATE_LIMIT_IP", default="5/h")
+PASSWORD_RESET_RATE_LIMIT_EMAIL = env.str("PASSWORD_RESET_RATE_LIMIT_EMAIL", default="3/h")
+
 # --- Security: duties ---
 # Passwords: at least this many characters (never fewer than 12), besides the common-password check.
 PASSWORD_MIN_LENGTH = max(12, env.int("PASSWORD_MIN_LENGTH", default=12))
@@ -361,8 +439,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# A password an administrator set leads to the password change from every page (after the messages).
+# A password an administrator set leads to the password change from every page (after the
+# session time limits, so a session that ran out is logged out first).
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    MIDDLEWARE.index("portal.middleware.SessionTimeoutMiddleware") + 1,
     "portal.middleware.PasswordChangeRequiredMiddleware",
 )

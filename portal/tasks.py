@@ -3,9 +3,12 @@
 from datetime import timedelta
 
 from celery import shared_task
-from django.utils import timezone
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import timezone, translation
 
 from . import services
+from .audit.retention import audit_purge
 from .clock import coverage, sweep
 from .models import Notification
 
@@ -42,3 +45,24 @@ def clock_sweep_run() -> str:
 def calendar_coverage_check(days: int = 60) -> int:
     """Alert supervisors if the calendar lacks official data for the coming days; return how many."""
     return len(coverage.calendar_coverage_check(days=days))
+
+
+@shared_task(acks_late=True)
+def audit_purge_run() -> dict[str, int]:
+    """Delete audit rows and login logs older than AUDIT_RETENTION_DAYS (safe to run twice)."""
+    return audit_purge()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=3)
+def password_reset_email_send(email: str, language: str) -> None:
+    """Send the reset link to the accounts of an e-mail address, if any (off the request: its timing tells nothing)."""
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return
+    base_url = settings.PORTAL_BASE_URL
+    with translation.override(language):
+        form.save(
+            domain_override=base_url.split("://", 1)[-1],
+            use_https=base_url.startswith("https://"),
+            extra_email_context={"base_url": base_url},
+        )

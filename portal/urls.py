@@ -22,6 +22,8 @@ urlpatterns = [
         {"kind": User.Kind.ENTERPRISE},
         name="register_enterprise",
     ),
+    path("accounts/register/verify/", views.register_verify, name="register_verify"),
+    path("accounts/register/verify/resend/", views.register_resend, name="register_resend"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),
@@ -34,3 +36,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

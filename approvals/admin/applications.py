@@ -16,9 +16,14 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit
 from portal.admin import ReadOnlyAdmin
+from portal.admin_id_search import PARAMETER as ID_SEARCH_PARAMETER
+from portal.admin_id_search import IdSearchFilter, IdSearchMixin
+from portal.admin_reveal import RevealMixin
 from portal.clock import deadlines
-from portal.masking import mask_id_number
+from portal.masking import mask_id_number, mask_mobile
+from portal.models import AuditEvent
 
 from .. import schema, selectors
 from ..material_sources import provided_materials
@@ -61,7 +66,7 @@ class StateFilter(admin.SimpleListFilter):
     def _opens_on_intake(request) -> bool:
         if not request.user.has_perm("approvals.intake_application"):
             return False
-        return not any(key in request.GET for key in (QueueFilter.parameter_name, SEARCH_VAR))
+        return not any(key in request.GET for key in (QueueFilter.parameter_name, SEARCH_VAR, ID_SEARCH_PARAMETER))
 
     def lookups(self, request, model_admin):
         return [(value, label) for value, label in State.choices if value != State.DRAFT]
@@ -101,7 +106,14 @@ class DropdownRelatedFilter(admin.RelatedFieldListFilter):
 
 @admin.register(Application)
 class ApplicationAdmin(
-    StaffActionMixin, WalkInMixin, SupervisionMixin, BatchApproveMixin, ReadOnlyAdmin, admin.ModelAdmin
+    IdSearchMixin,
+    RevealMixin,
+    StaffActionMixin,
+    WalkInMixin,
+    SupervisionMixin,
+    BatchApproveMixin,
+    ReadOnlyAdmin,
+    admin.ModelAdmin,
 ):
     """One admin for every role; what a user sees is decided by selectors.applications_for_staff."""
 
@@ -119,7 +131,15 @@ class ApplicationAdmin(
     ]
     list_select_related = ["item", "department", "handler"]
     list_filter = [StateFilter, QueueFilter, "channel"]
-    search_fields = ["reference", "applicant_name", "=applicant_id_number", "item__name"]
+    # No ID number here: a search is a GET, in every access log; "find by ID number" POSTs it.
+    search_fields = ["reference", "applicant_name", "item__name"]
+    id_search_fields = ("applicant_id_number",)
+    id_search_label = _("ID number or credit code")
+    reveal_fields = {
+        "applicant_id_number": mask_id_number,
+        "contact_phone": mask_mobile,
+        "agent_id_number": mask_id_number,
+    }
     list_per_page = 50
     actions = ["batch_claim", "batch_approve"]
     fieldsets = [
@@ -159,8 +179,8 @@ class ApplicationAdmin(
         if request.user.has_perm("approvals.intake_application") or request.user.has_perm(
             "approvals.approve_second_correction"
         ):
-            return [StateFilter, QueueFilter, "channel", ("department", DropdownRelatedFilter)]
-        return [StateFilter, QueueFilter, "channel"]
+            return [StateFilter, QueueFilter, "channel", ("department", DropdownRelatedFilter), IdSearchFilter]
+        return [StateFilter, QueueFilter, "channel", IdSearchFilter]
 
     def get_ordering(self, request):
         # Every queue: the nearest deadline first (for the clerk, intake due today and overdue
@@ -247,15 +267,15 @@ class ApplicationAdmin(
 
     @admin.display(description=_("ID number or credit code"))
     def identity(self, obj):
-        return obj.masked_id_number
+        return self.masked_with_show(obj, "applicant_id_number")
 
     @admin.display(description=_("agent's ID number"))
     def agent_identity(self, obj):
-        return mask_id_number(obj.agent_id_number)
+        return self.masked_with_show(obj, "agent_id_number")
 
     @admin.display(description=_("contact phone"))
     def masked_contact_phone(self, obj):
-        return obj.masked_contact_phone
+        return self.masked_with_show(obj, "contact_phone")
 
     def get_list_display(self, request):
         if request.user.has_perm("approvals.intake_application") or request.user.has_perm(
@@ -328,6 +348,9 @@ class ApplicationAdmin(
             handle = record.file.open("rb")
         except FileNotFoundError:
             raise Http404("File missing from storage") from None
+        audit.record(
+            AuditEvent.Action.DOCUMENT_VIEWED, request=request, target=application, detail=f"file {record.pk}: admin"
+        )
         response = FileResponse(handle, filename=record.original_name, content_type=record.content_type)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "sandbox"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import logging
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -17,6 +19,20 @@ from ..models import (
 from .drafting import _draft
 
 logger = logging.getLogger(__name__)
+
+HALL_USERNAME_PREFIX = "hall-"
+
+
+def hall_username() -> str:
+    """Return a free username for an account opened at the hall: random, naming nobody (hall-k3f9q2m7xa).
+
+    The ID number once made the name (citizen-<number>), and a username is shown and logged
+    where the number is masked.
+    """
+    while True:
+        name = HALL_USERNAME_PREFIX + base64.b32encode(secrets.token_bytes(10)).decode().lower()[:10]
+        if not User.objects.filter(username=name).exists():
+            return name
 
 
 def walk_in_applicant(*, kind: str, id_number: str, name: str, mobile: str) -> User:
@@ -35,7 +51,7 @@ def walk_in_applicant(*, kind: str, id_number: str, name: str, mobile: str) -> U
         if user.kind != kind:
             raise ActionRefused(_("This number belongs to an account of another kind."))
         return user
-    user = User(username=f"{kind}-{id_number}".lower(), kind=kind, mobile=mobile, **fields)
+    user = User(username=hall_username(), kind=kind, mobile=mobile, **fields)
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     try:

@@ -1,5 +1,7 @@
 """The admin as clerks and reviewers use it: queues, actions, scoping, walk-ins (batches: test_batch.py)."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -252,7 +254,9 @@ def test_a_walk_in_application_is_filed_for_a_new_visitor(client, clerk, constru
     assert application.created_by == clerk
 
 
-def test_a_walk_in_visitor_who_registers_later_finds_the_application(client, clerk, construction_department):
+def test_a_walk_in_visitor_who_registers_later_finds_the_application(
+    client, clerk, construction_department, sms_outbox
+):
     item = factories.item(construction_department, depth=1, materials=0, fields=[])
     number = portal_factories.id_number()
     application = services.application_start_walk_in(
@@ -271,6 +275,9 @@ def test_a_walk_in_visitor_who_registers_later_finds_the_application(client, cle
             "password2": "a-Long-passphrase-42",
         },
     )
+    [message] = sms_outbox  # the code, to the mobile the clerk recorded
+    assert message.mobile == "13700002222"
+    client.post(reverse("register_verify"), {"code": re.search(r"\d{6}", message.text).group()})
     user = User.objects.get(id_number=number)
     assert user.username == "qianlf" and user.has_usable_password()
     assert application.reference in client.get(reverse("me")).content.decode()
@@ -294,8 +301,9 @@ def test_a_walk_in_account_is_not_taken_over_with_a_wrong_name(client, clerk, co
             "password2": "a-Long-passphrase-42",
         },
     )
-    assert response.status_code == 200
+    assert response["Location"] == reverse("register_verify")  # the same page as for a right name
     assert not User.objects.filter(username="thief").exists()
+    assert not User.objects.get(id_number=number).has_usable_password()
 
 
 def test_full_id_and_phone_only_for_the_clerk(client, clerk, reviewer, in_review, citizen):

@@ -10,10 +10,12 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import ReadOnlyAdmin
+from portal.admin_id_search import IdSearchMixin
 from portal.errors import ActionRefused
 
 from .. import services
@@ -55,11 +57,14 @@ class CorrectionForm(StatusChangeForm):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class CertificateAdmin(IdSearchMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["number", "certificate_type", "holder_name", "masked_holder", "status", "valid_until", "issued_at"]
     list_filter = ["status", "certificate_type__department"]
     list_select_related = ["certificate_type"]
     search_fields = ["=number", "holder_name"]
+    # The holder's ID number is found by the list's POSTed "find by" form, never in a URL.
+    id_search_fields = ("holder_id_number",)
+    id_search_label = _("holder ID number or credit code")
     readonly_fields = [
         "number",
         "certificate_type",
@@ -99,10 +104,13 @@ class CertificateAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
         return super().changelist_view(request, extra_context)
 
     def share_view(self, request):
-        """Search every department's certificates (集中共享); look-ups of others' are logged with the purpose."""
+        """Search every department's certificates (集中共享); look-ups of others' are logged with the purpose.
+
+        By POST: the query is often an ID number, which must not enter a URL (access logs, history).
+        """
         if not request.user.has_perm("licenses.search_certificates"):
             raise PermissionDenied
-        form = ShareSearchForm(request.GET or None)
+        form = ShareSearchForm(request.POST if request.method == "POST" else None)
         results = None
         if form.is_bound and form.is_valid():
             try:
@@ -118,7 +126,9 @@ class CertificateAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
             "form": form,
             "results": results,
         }
-        return TemplateResponse(request, "admin/licenses/certificate/share.html", context)
+        response = TemplateResponse(request, "admin/licenses/certificate/share.html", context)
+        add_never_cache_headers(response)
+        return response
 
     def import_view(self, request):
         """Import existing certificates from a CSV file, row by row, and show the report."""

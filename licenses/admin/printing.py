@@ -116,7 +116,7 @@ class PrintJobAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("number"), ordering="certificate__number")
     def number(self, obj):
-        return format_html('<span style="white-space:nowrap">{}</span>', obj.certificate.number)
+        return format_html('<span class="ow-nowrap">{}</span>', obj.certificate.number)
 
     @admin.display(description=_("type"))
     def certificate_kind(self, obj):
@@ -132,9 +132,7 @@ class PrintJobAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def state_and_waybill(self, obj):
         if not obj.waybill:
             return obj.get_state_display()
-        return format_html(
-            '{}<br><small class="ow-muted" style="white-space:nowrap">{}</small>', obj.get_state_display(), obj.waybill
-        )
+        return format_html('{}<br><small class="ow-muted ow-nowrap">{}</small>', obj.get_state_display(), obj.waybill)
 
     @admin.display(description=_("holder"), ordering="certificate__holder_name")
     def holder(self, obj):

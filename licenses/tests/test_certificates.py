@@ -194,9 +194,9 @@ def test_the_daily_task_expires_and_reminds_each_holder_once(certificate, citize
 def test_a_look_up_of_another_departments_certificate_is_logged_with_its_purpose(client, certificate, other_reviewer):
     client.force_login(other_reviewer)
     url = reverse("admin:licenses_certificate_share")
-    refused = client.get(url, {"q": certificate.number, "purpose": ""})
+    refused = client.post(url, {"q": certificate.number, "purpose": ""})
     assert refused.context["results"] is None
-    response = client.get(url, {"q": certificate.number, "purpose": "核验施工许可证（用于消防验收）"})
+    response = client.post(url, {"q": certificate.number, "purpose": "核验施工许可证（用于消防验收）"})
     assert list(response.context["results"]) == [certificate]
     access = CertificateAccess.objects.get()
     assert (access.user, access.certificate, access.purpose) == (
@@ -209,8 +209,8 @@ def test_a_look_up_of_another_departments_certificate_is_logged_with_its_purpose
 def test_searching_by_holder_id_or_name_works_and_own_department_is_not_logged(client, certificate, reviewer, citizen):
     client.force_login(reviewer)
     url = reverse("admin:licenses_certificate_share")
-    assert list(client.get(url, {"q": citizen.id_number, "purpose": "复核"}).context["results"]) == [certificate]
-    assert list(client.get(url, {"q": citizen.real_name[:2], "purpose": "复核"}).context["results"]) == [certificate]
+    assert list(client.post(url, {"q": citizen.id_number, "purpose": "复核"}).context["results"]) == [certificate]
+    assert list(client.post(url, {"q": citizen.real_name[:2], "purpose": "复核"}).context["results"]) == [certificate]
     assert not CertificateAccess.objects.exists()
 
 

@@ -52,6 +52,9 @@ def test_the_deploy_check_is_clean_with_debug_off(tmp_path):
         "PORTAL_BASE_URL": "https://zwfw.example.gov.cn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "PERSONAL_DATA_HASH_KEY": "h" * 64,
+        "SMS_BACKEND": "portal.sms.backends.gateway.SmsBackend",
+        "SMS_GATEWAY_URL": "https://sms.example.gov.cn/send",
+        "SMS_GATEWAY_TOKEN": "t" * 40,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0007_audit_trail_and_security_roles'),
+        ('portal', '0010_walk_in_usernames_without_identity'),
     ]
 
     operations = [

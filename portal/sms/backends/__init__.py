@@ -1,0 +1,1 @@
+"""SMS backends: console (development), locmem (tests), gateway (production)."""
