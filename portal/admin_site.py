@@ -8,6 +8,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -67,3 +68,7 @@ class PortalAdminSite(admin.AdminSite):
             )
             return HttpResponseRedirect(f"{reverse('two_factor:verify')}?{urlencode({'next': next_url})}")
         return super().login(request, extra_context)
+
+    def password_change(self, request, extra_context=None):
+        """Send staff to the portal's password change, which audits the change and tells the owner."""
+        return redirect("password_change")

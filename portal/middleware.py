@@ -7,6 +7,7 @@ from django.contrib import auth, messages
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -132,3 +133,38 @@ def _session_limits_start(sender, request, user, **kwargs):
         now = time.time()
         request.session[SESSION_STARTED_KEY] = now
         request.session[SESSION_ACTIVITY_KEY] = now
+
+
+class PasswordChangeRequiredMiddleware:
+    """Lead a user whose password an administrator set to the password change, from every page.
+
+    The password was chosen by someone else, so it must not stay in use: until the owner
+    picks their own, only the password change itself, logging out, the language switch, the
+    health check and static files are served.
+    """
+
+    ALLOWED_URL_NAMES = (
+        "password_change",
+        "password_change_done",
+        "logout",
+        "admin:logout",
+        "set_language",
+        "favicon",
+        "healthz",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password and not self._allowed(request):
+            return redirect("password_change")
+        return self.get_response(request)
+
+    def _allowed(self, request) -> bool:
+        path = request.path_info
+        static_url = settings.STATIC_URL or ""
+        if static_url.startswith("/") and path.startswith(static_url):
+            return True
+        return path in {reverse(name) for name in self.ALLOWED_URL_NAMES}

@@ -93,12 +93,24 @@ class User(AbstractUser):
         related_name="staff",
         help_text=_("For reviewers: the department whose applications they may see."),
     )
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when an administrator sets the password: every page leads to the password change until then."),
+    )
 
     objects = PortalUserManager()
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # Separated duties: granting roles and resetting passwords are permissions of their own,
+        # held by different roles than the one that edits accounts (change_user).
+        permissions = [
+            ("grant_roles", _("Can grant roles, departments and staff status")),
+            ("set_staff_password", _("Can reset the password of a staff account")),
+            ("set_public_password", _("Can reset the password of a citizen or enterprise account")),
+        ]
         constraints = [
             # The column holds tokens (each different): uniqueness is the keyed hash's.
             models.UniqueConstraint(

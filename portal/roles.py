@@ -10,8 +10,13 @@ REVIEWER = "审批人员"
 PRINT_OPERATOR = "制证中心"
 SUPERVISOR = "效能监察"
 ADMINISTRATOR = "系统管理员"
-# Separated duties (三员分立): the system administrator runs accounts and the catalogue, the
-# security administrator grants roles and departments, the audit administrator reads the audit trail.
+# Separated duties (三员分立), each role holding what the others may not:
+# - the system administrator creates accounts, edits their identity and deactivates them, and
+#   runs the catalogue, departments and calendar; it grants no role and reads no case;
+# - the security administrator grants roles, departments and staff status to other staff
+#   accounts and resets staff passwords; it edits no identity and reads no case;
+# - the audit administrator reads the accounts and every audit record, and changes nothing.
+# No one grants themselves anything, and no one is made superuser from the admin (portal/admin.py).
 SECURITY_ADMINISTRATOR = "安全管理员"
 AUDITOR = "审计管理员"
 

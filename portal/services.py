@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from . import audit, personal_data, sms
 from .clock import calendar
@@ -420,3 +421,50 @@ def personal_data_rotate(*, rehash: bool = False, batch_size: int = 500) -> list
                     model._base_manager.bulk_update(changed, sorted(fields))
         counts.append(count)
     return counts
+
+
+class PasswordChange(models.TextChoices):
+    """How a password came to change (kept in the audit row and told to the owner)."""
+
+    OWN = "own", _("changed by the account holder")
+    RESET_LINK = "reset_link", _("reset through the link sent by e-mail")
+    ADMINISTRATOR = "administrator", _("set by an administrator")
+
+
+PASSWORD_CHANGE_NOTICES = {
+    PasswordChange.OWN: _(
+        "The password of your account %(username)s was changed at %(time)s. If you did not change it, "
+        "reset your password at once and tell the service hall."
+    ),
+    PasswordChange.RESET_LINK: _(
+        "The password of your account %(username)s was reset at %(time)s through the link sent by e-mail. "
+        "If you did not ask for it, reset your password at once and tell the service hall."
+    ),
+    PasswordChange.ADMINISTRATOR: _(
+        "An administrator set a new password for your account %(username)s at %(time)s. You will be asked "
+        "to choose a password of your own at your next login. If you did not ask for it, tell the service hall at once."
+    ),
+}
+
+
+def password_change_record(*, user: User, how: str, request=None, actor: User | None = None) -> Notification:
+    """Audit a password change or reset and tell the account's owner (personal centre and e-mail).
+
+    A password set by an administrator is known to someone else, so the owner must choose a
+    new one at the next login (``must_change_password``); the owner's own change clears it.
+    """
+    forced = how == PasswordChange.ADMINISTRATOR and user.has_usable_password()
+    User.objects.filter(pk=user.pk).update(must_change_password=forced)
+    user.must_change_password = forced
+    with translation.override(settings.LANGUAGE_CODE):
+        audit.record(
+            AuditEvent.Action.PASSWORD_CHANGED,
+            request=request,
+            actor=actor or user,
+            target=user,
+            detail=str(PasswordChange(how).label),
+        )
+        title = gettext("Your password was changed")
+        when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        body = str(PASSWORD_CHANGE_NOTICES[how]) % {"username": user.get_username(), "time": when}
+    return notification_send(user=user, kind="password_changed", title=title, body=body, link="/me/")

@@ -186,12 +186,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# AUTH_PASSWORD_VALIDATORS: in the "Security: duties" block at the end.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "me"
 LOGOUT_REDIRECT_URL = "home"
@@ -501,3 +496,22 @@ def _personal_data_keys() -> list[str]:
 
 # Comma-separated Fernet keys that encrypt ID numbers and phones; the first encrypts, all decrypt.
 PERSONAL_DATA_KEYS = _personal_data_keys()
+
+# --- Security: duties ---
+# Passwords: at least this many characters (never fewer than 12), besides the common-password check.
+PASSWORD_MIN_LENGTH = max(12, env.int("PASSWORD_MIN_LENGTH", default=12))
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "portal.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# A password an administrator set leads to the password change from every page (after the
+# session time limits, so a session that ran out is logged out first).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("portal.middleware.SessionTimeoutMiddleware") + 1,
+    "portal.middleware.PasswordChangeRequiredMiddleware",
+)

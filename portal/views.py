@@ -240,6 +240,24 @@ class LoginView(auth_views.LoginView):
         return super().get_default_redirect_url()
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password; the owner is told and the change audited."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_change_record(user=form.user, how=services.PasswordChange.OWN, request=self.request)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password from the e-mailed link; the owner is told and the reset audited."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_change_record(user=form.user, how=services.PasswordChange.RESET_LINK, request=self.request)
+        return response
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Send reset links on the configured public address, rate-limited, telling nothing about accounts.
 
