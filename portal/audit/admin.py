@@ -38,6 +38,7 @@ class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         "action",
         "outcome",
         "record",
+        "summary",
         "ip_address",
     ]
     list_filter = ["action", "outcome", "created_at"]
@@ -52,6 +53,12 @@ class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         if not obj.target_type:
             return ""
         return f"{obj.target_repr} ({obj.target_type} #{obj.target_id})"
+
+    @admin.display(description=gettext_lazy("detail"))
+    def summary(self, obj):
+        """The detail's first line, cut short: the full text is on the record's page and in the export."""
+        line = obj.detail.splitlines()[0] if obj.detail else ""
+        return line if len(line) <= 80 else f"{line[:79]}…"
 
     def get_urls(self):
         export = path("export/", self.admin_site.admin_view(self.export_view), name="portal_auditevent_export")

@@ -47,6 +47,15 @@ def test_the_auditor_lists_the_trail(client, auditor, trail):
     assert {row.actor_username for row in response.context["cl"].result_list} >= {"alice", "bob"}
 
 
+def test_the_list_says_what_was_refused_without_opening_the_row(client, auditor):
+    audit.record(AuditEvent.Action.PERMISSION_DENIED, username="eve", detail="403 GET /admin/approvals/application/")
+    audit.record(AuditEvent.Action.ADMIN_CHANGE, username="eve", detail="x" * 200 + "\nsecond line")
+    client.force_login(auditor)
+    content = client.get(reverse(LIST)).content.decode()
+    assert "403 GET /admin/approvals/application/" in content
+    assert "x" * 79 + "…" in content and "x" * 80 not in content and "second line" not in content
+
+
 @pytest.mark.parametrize("role", [roles.ADMINISTRATOR, roles.SECURITY_ADMINISTRATOR, roles.SUPERVISOR, roles.CLERK])
 def test_other_staff_cannot_open_the_trail_or_export_it(client, trail, role):
     client.force_login(factories.staff("someone", role))
