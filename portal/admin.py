@@ -1,5 +1,7 @@
 """Admin for users, departments, districts and the working-day calendar."""
 
+import time
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -12,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -31,6 +34,9 @@ NEVER_EDITABLE = ["is_superuser", "user_permissions", "must_change_password", "l
 SENSITIVE_FIELDS = [*ROLE_FIELDS, "is_superuser", "user_permissions", "is_active"]
 # Accounts whose identity (and so their e-mail, where reset links go) only a superuser edits.
 ADMINISTRATOR_ROLES = {roles.ADMINISTRATOR, roles.SECURITY_ADMINISTRATOR, roles.AUDITOR}
+# A logged "show" on an identity field unlocks its input for the one who edits identities.
+IDENTITY_UNLOCKED_SESSION_KEY = "admin_identity_unlocked"
+IDENTITY_UNLOCK_SECONDS = 600
 
 
 @admin.register(User)
@@ -116,7 +122,10 @@ class UserAdmin(IdSearchMixin, RevealMixin, DjangoUserAdmin):
         actor = request.user
         if obj is None or obj.pk == actor.pk or obj.kind != User.Kind.STAFF:
             return False
-        if obj.is_superuser and not actor.is_superuser:
+        # The three administrators' accounts are a superuser's to manage: otherwise one security
+        # administrator could reset another administrator's password and second factor, log in
+        # as them and hold both duties.
+        if self._is_administrator_account(obj) and not actor.is_superuser:
             return False
         return actor.has_perm("portal.grant_roles")
 
@@ -125,7 +134,11 @@ class UserAdmin(IdSearchMixin, RevealMixin, DjangoUserAdmin):
         actor = request.user
         if obj is None or obj.pk == actor.pk:
             return False
-        if obj.is_superuser and not actor.is_superuser:
+        if self._is_administrator_account(obj) and not actor.is_superuser:
+            return False
+        if not obj.has_usable_password():
+            # An account opened at the hall is taken over by its owner with a code sent to the
+            # mobile on file, never by a password someone else chose.
             return False
         if obj.kind == User.Kind.STAFF:
             return actor.has_perm("portal.set_staff_password")
@@ -159,9 +172,41 @@ class UserAdmin(IdSearchMixin, RevealMixin, DjangoUserAdmin):
         readonly += NEVER_EDITABLE
         if not self.may_edit_identity(request, obj):
             readonly += [*IDENTITY_FIELDS, "is_active"]
+        else:
+            # Shown masked until "show" is pressed with a reason, which also unlocks the input.
+            readonly += [field for field in self.reveal_fields if not self._identity_unlocked(request, obj, field)]
         if not self.may_grant_roles(request, obj):
             readonly += ROLE_FIELDS
         return readonly
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # The three administrator roles are granted by a superuser only.
+            kwargs["queryset"] = Group.objects.exclude(name__in=ADMINISTRATOR_ROLES)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    # --- identity shown in full for editing ----------------------------------------------------
+
+    @staticmethod
+    def _unlock_key(obj, field: str) -> str:
+        return f"{obj.pk}:{field}"
+
+    def _identity_unlocked(self, request, obj, field: str) -> bool:
+        since = request.session.get(IDENTITY_UNLOCKED_SESSION_KEY, {}).get(self._unlock_key(obj, field), 0)
+        return time.time() - since < IDENTITY_UNLOCK_SECONDS
+
+    def revealed(self, request, obj, field):
+        """After a logged "show", let whoever edits identities change that field for ten minutes."""
+        if not self.may_edit_identity(request, obj):
+            return None
+        unlocked = request.session.get(IDENTITY_UNLOCKED_SESSION_KEY, {})
+        now = time.time()
+        unlocked = {key: since for key, since in unlocked.items() if now - since < IDENTITY_UNLOCK_SECONDS}
+        unlocked[self._unlock_key(obj, field)] = now
+        request.session[IDENTITY_UNLOCKED_SESSION_KEY] = unlocked
+        return gettext("For the next %(minutes)d minutes this field can be corrected on the record's page.") % {
+            "minutes": IDENTITY_UNLOCK_SECONDS // 60
+        }
 
     # --- saving -----------------------------------------------------------------------------
 

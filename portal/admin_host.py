@@ -11,7 +11,8 @@ from django.urls import reverse
 
 # Besides the admin and the static files, what the admin host serves: logging in and out,
 # the language switch, the icon and the health probe.
-_ADMIN_HOST_PAGES = ("login", "logout", "set_language", "favicon", "healthz")
+# The password change is where a password set by the security administrator sends its owner.
+_ADMIN_HOST_PAGES = ("login", "logout", "password_change", "password_change_done", "set_language", "favicon", "healthz")
 
 
 def is_admin_path(path: str) -> bool:

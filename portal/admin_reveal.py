@@ -112,6 +112,10 @@ class RevealMixin:
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *(masked_name(field) for field in self.reveal_fields)]
 
+    def revealed(self, request, obj, field: str) -> str | None:
+        """Called once a value was shown with its reason; an admin may unlock more. Returns a note to show."""
+        return None
+
     def reveal_view(self, request, object_id, field):
         """Ask the reason (GET), then record it and show the full value once (POST)."""
         if field not in self.reveal_fields:
@@ -129,6 +133,9 @@ class RevealMixin:
                 AuditEvent.Action.PERSONAL_DATA_SHOWN, request=request, target=obj, detail=f"{field}: {reason}"
             )
             value = getattr(obj, field)
+            note = self.revealed(request, obj, field)
+        else:
+            note = None
         meta = self.model._meta
         context = {
             **self.admin_site.each_context(request),
@@ -140,6 +147,7 @@ class RevealMixin:
             "masked": self.reveal_fields[field](getattr(obj, field)),
             "form": form,
             "value": value,
+            "note": note,
         }
         response = TemplateResponse(request, "admin/reveal.html", context)
         add_never_cache_headers(response)

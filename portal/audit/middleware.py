@@ -74,7 +74,7 @@ class AuditMiddleware:
                 AuditEvent.Action.PERMISSION_DENIED,
                 request=request,
                 outcome=AuditEvent.Outcome.DENIED,
-                detail=f"403 {request.method} {request.get_full_path()[:500]}",
+                detail=f"403 {request.method} {request.path[:500]}",
             )
             return
         match = getattr(request, "resolver_match", None)
@@ -91,7 +91,7 @@ class AuditMiddleware:
                 request=request,
                 outcome=AuditEvent.Outcome.DENIED,
                 target=target,
-                detail=f"{response.status_code} {request.method} {request.get_full_path()[:500]}",
+                detail=f"{response.status_code} {request.method} {request.path[:500]}",
             )
 
     @staticmethod

@@ -63,6 +63,15 @@ def test_the_admin_host_serves_only_the_admin_and_logging_in(client, admin_host)
     assert client.get(reverse("admin:index"), HTTP_HOST=f"{ADMIN_HOST}:443").status_code == 302, "a port is ignored"
 
 
+def test_staff_told_to_change_their_password_can_do_it_on_the_admin_host(client, admin_host, clerk):
+    clerk.must_change_password = True
+    clerk.save(update_fields=["must_change_password"])
+    client.force_login(clerk)
+    sent = client.get(reverse("admin:index"), HTTP_HOST=ADMIN_HOST)
+    assert sent["Location"] == reverse("password_change")
+    assert client.get(sent["Location"], HTTP_HOST=ADMIN_HOST).status_code == 200
+
+
 def test_without_an_admin_host_every_allowed_host_serves_the_admin(client, settings):
     settings.ALLOWED_HOSTS = [PUBLIC_HOST, ADMIN_HOST]
     assert client.get(reverse("admin:login"), HTTP_HOST=PUBLIC_HOST).status_code == 200

@@ -107,10 +107,13 @@ def test_the_administrators_user_list_is_masked(client, administrator, citizen):
     assert mask_id_number(citizen.id_number) in content
 
 
-def test_the_administrator_still_edits_the_identity_fields(client, administrator, citizen):
+def test_the_administrator_sees_the_identity_masked_until_shown(client, administrator, citizen):
+    # Showing with a reason unlocks the input for correction (test_duties.py).
     client.force_login(administrator)
     page = client.get(reverse("admin:portal_user_change", args=[citizen.pk]))
-    assert "id_number" in page.context["adminform"].form.fields
+    assert "id_number" not in page.context["adminform"].form.fields
+    content = page.content.decode()
+    assert citizen.id_number not in content and mask_id_number(citizen.id_number) in content
 
 
 def test_showing_a_value_asks_a_reason_then_shows_it_once_and_records_it(client, supervisor, citizen):

@@ -82,6 +82,15 @@ def test_a_403_is_recorded_as_a_permission_denial(client, print_operator):
     assert row.path == reverse("admin:approvals_application_changelist")
 
 
+def test_a_refusal_keeps_the_path_but_never_the_query_string(client, print_operator):
+    # A query string may hold what was searched for (an ID number); the trail keeps the page only.
+    client.force_login(print_operator)
+    client.get(reverse("admin:portal_user_changelist") + "?q=110101199003071233")
+    [row] = _rows(Action.PERMISSION_DENIED)
+    assert "110101199003071233" not in row.detail + row.path
+    assert row.detail == f"403 GET {reverse('admin:portal_user_changelist')}"
+
+
 def test_a_404_on_another_departments_application_in_the_admin_is_recorded_with_the_record(
     client, other_reviewer, in_review
 ):

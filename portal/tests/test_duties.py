@@ -1,9 +1,14 @@
 """Separated duties (三员分立) in the user admin, tested as tables: role × URL, role × field."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import roles
 from portal.models import AuditEvent, User
@@ -107,6 +112,9 @@ def test_each_role_reaches_exactly_its_user_management_pages(actor_name, column,
 IDENTITY = {"username", "kind", "real_name", "id_number", "organization_name", "credit_code", "mobile", "email"}
 ACCOUNT = IDENTITY | {"is_active"}
 ROLES = {"groups", "department", "is_staff"}
+# Shown masked until "show" is pressed with a logged reason, which unlocks the input (test below).
+SHOWN_FIRST = {"id_number", "mobile", "email"}
+ACCOUNT_MASKED = ACCOUNT - SHOWN_FIRST
 CHECKED_FIELDS = ACCOUNT | ROLES | {"is_superuser", "user_permissions", "must_change_password", "password"}
 # Which fields each role may edit on the change page of: its own account, another staff account, a citizen.
 # "password" is the password summary with its reset button (shown only where the form may be used,
@@ -114,9 +122,9 @@ CHECKED_FIELDS = ACCOUNT | ROLES | {"is_superuser", "user_permissions", "must_ch
 FIELD_TABLE = {
     "supervisor": (set(), set(), set()),
     "auditor": (set(), set(), set()),
-    "administrator": ({"password"}, ACCOUNT, ACCOUNT | {"password"}),
+    "administrator": ({"password"}, ACCOUNT_MASKED, ACCOUNT_MASKED | {"password"}),
     "security_administrator": (set(), ROLES | {"password"}, set()),
-    "superuser": ({"password"}, ACCOUNT | ROLES | {"password"}, ACCOUNT | {"password"}),
+    "superuser": ({"password"}, ACCOUNT_MASKED | ROLES | {"password"}, ACCOUNT_MASKED | {"password"}),
 }
 
 
@@ -390,3 +398,65 @@ def test_the_admin_password_change_link_leads_to_the_portal_page(clerk, client):
     client.force_login(clerk)
     response = client.get(reverse("admin:password_change"))
     assert response.status_code == 302 and response["Location"] == reverse("password_change")
+
+
+def test_an_identity_input_opens_only_after_a_logged_show_and_for_ten_minutes(administrator, citizen, client):
+    client.force_login(administrator)
+    change = reverse("admin:portal_user_change", args=[citizen.pk])
+    page = client.get(change)
+    assert citizen.id_number not in page.content.decode()
+    assert "id_number" not in _editable(page)
+    show = reverse("admin:portal_user_show", args=[citizen.pk, "id_number"])
+    shown = client.post(show, {"reason": "申请人来电更正证件号码"})
+    assert citizen.id_number in shown.content.decode()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.PERSONAL_DATA_SHOWN)
+    assert event.detail == "id_number: 申请人来电更正证件号码" and event.actor_id == administrator.pk
+    assert _editable(client.get(change)) & SHOWN_FIRST == {"id_number"}  # that field only
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        client.force_login(administrator)
+        assert "id_number" not in _editable(client.get(change))
+
+
+def test_the_supervisor_showing_a_value_unlocks_nothing(supervisor, citizen, client):
+    client.force_login(supervisor)
+    client.post(reverse("admin:portal_user_show", args=[citizen.pk, "mobile"]), {"reason": "核对来电者身份"})
+    assert _editable(client.get(reverse("admin:portal_user_change", args=[citizen.pk]))) == set()
+
+
+def test_one_security_administrator_cannot_take_over_another_administrator(security_administrator, client, db):
+    system_admin = factories.staff("sysadmin", roles.ADMINISTRATOR)
+    auditor = factories.staff("auditor2", roles.AUDITOR)
+    clerk = factories.staff("clerk2", roles.CLERK)
+    for target in (system_admin, auditor):
+        factories.totp_device(target)
+    client.force_login(security_administrator)
+    for target in (system_admin, auditor):
+        password = reverse("admin:auth_user_password_change", args=[target.pk])
+        assert client.get(password).status_code == 403
+        page = client.get(reverse("admin:portal_user_change", args=[target.pk]))
+        assert page.status_code == 200 and _editable(page) == set()
+        reset = client.post(
+            reverse("admin:portal_user_changelist"),
+            {"action": "second_factor_reset", "_selected_action": [target.pk], "confirmed": "yes"},
+        )
+        assert reset.status_code == 302
+        assert TOTPDevice.objects.filter(user=target).exists()
+    # Nor hand the administrator roles to an account it controls.
+    page = client.get(reverse("admin:portal_user_change", args=[clerk.pk]))
+    offered = set(page.context["adminform"].form.fields["groups"].queryset.values_list("name", flat=True))
+    assert roles.CLERK in offered and not offered & {roles.ADMINISTRATOR, roles.SECURITY_ADMINISTRATOR, roles.AUDITOR}
+    admin_role = Group.objects.get(name=roles.ADMINISTRATOR)
+    posted = client.post(
+        reverse("admin:portal_user_change", args=[clerk.pk]),
+        _change_data(clerk, is_staff="on", groups=[admin_role.pk]),
+    )
+    assert posted.status_code == 200 and posted.context["adminform"].form.errors  # not a choice offered
+    assert not clerk.groups.filter(name=roles.ADMINISTRATOR).exists()
+
+
+def test_nobody_sets_the_password_of_an_account_opened_at_the_hall(administrator, client, db):
+    hall = factories.citizen("hall-abcdefghij", real_name="王大厅")
+    hall.set_unusable_password()
+    hall.save()
+    client.force_login(administrator)
+    assert client.get(reverse("admin:auth_user_password_change", args=[hall.pk])).status_code == 403

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from .. import roles
 from . import services
 
+# The three administrators (三员): their accounts are managed by a superuser only.
+ADMINISTRATOR_ROLES = [roles.ADMINISTRATOR, roles.SECURITY_ADMINISTRATOR, roles.AUDITOR]
+
 
 def may_reset_second_factors(user) -> bool:
     """Return whether this account may reset others' second factor (security administrator or superuser)."""
@@ -26,6 +29,17 @@ def second_factor_reset(modeladmin, request, queryset):
         modeladmin.message_user(
             request,
             _("Nobody resets their own second factor: ask another security administrator."),
+            messages.ERROR,
+        )
+        return
+    if not request.user.is_superuser and (
+        queryset.filter(is_superuser=True).exists() or queryset.filter(groups__name__in=ADMINISTRATOR_ROLES).exists()
+    ):
+        # Otherwise one security administrator could reset another administrator's password and
+        # second factor and log in as them: the administrators' accounts are a superuser's to manage.
+        modeladmin.message_user(
+            request,
+            _("The second factor of an administrator's account is reset by a superuser only; nothing was reset."),
             messages.ERROR,
         )
         return
