@@ -467,4 +467,15 @@ def password_change_record(*, user: User, how: str, request=None, actor: User | 
         title = gettext("Your password was changed")
         when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
         body = str(PASSWORD_CHANGE_NOTICES[how]) % {"username": user.get_username(), "time": when}
-    return notification_send(user=user, kind="password_changed", title=title, body=body, link="/me/")
+    notification = notification_send(user=user, kind="password_changed", title=title, body=body, link="/me/")
+    if not user.email and user.mobile:
+        # No mailbox: the owner hears of it by text message, or not at all outside the portal.
+        transaction.on_commit(lambda: _password_change_sms(user.mobile, body))
+    return notification
+
+
+def _password_change_sms(mobile: str, body: str) -> None:
+    try:
+        sms.send_sms(mobile, body)
+    except sms.SmsError:
+        logger.warning("Password change notice not texted", exc_info=True)

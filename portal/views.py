@@ -178,7 +178,6 @@ def register_verify(request):
             return redirect("me")
     context = {
         "form": form,
-        "mobile_tail": code.account.mobile[-4:],
         "minutes": settings.TAKEOVER_CODE_MINUTES,
         "usable": code.completed_at is None and code.tries_left > 0,
         "register_url": reverse("register_citizen" if state["kind"] == User.Kind.CITIZEN else "register_enterprise"),

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from portal import roles
-from portal.admin_lookups import LookupAllowListMixin, is_masked, masked_fields
+from portal.admin_lookups import LookupAllowListMixin, is_masked, masked_fields, touches_masked_field
 from portal.admin_site import PortalAdminSite
 from portal.models import User
 from portal.tests import factories
@@ -130,3 +130,15 @@ def test_the_masked_fields_are_the_identifiers_not_the_public_numbers():
     assert is_masked(User, "id_number") and is_masked(User, "mobile") and is_masked(User, "email")
     assert not is_masked(User, "credit_code")
     assert not is_masked(User, "username")
+
+
+def test_no_admin_of_the_site_searches_a_masked_field(rf, superuser):
+    # django-otp's device admins searched user__email; a search is a GET, in every access log.
+
+    request = rf.get("/")
+    request.user = superuser
+    for model, model_admin in admin.site._registry.items():
+        for field in model_admin.get_search_fields(request):
+            assert not touches_masked_field(model, field.lstrip("^=@")), (model, field)
+    otp_admins = [a for m, a in admin.site._registry.items() if m._meta.app_label.startswith("otp_")]
+    assert otp_admins and all("user__email" not in a.get_search_fields(request) for a in otp_admins)

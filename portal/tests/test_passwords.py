@@ -90,6 +90,26 @@ def test_a_reset_by_the_mailed_link_is_audited_and_told_by_mail(client, citizen,
     assert len(mail.outbox) == 2 and mail.outbox[1].to == [citizen.email]
 
 
+def test_an_owner_without_e_mail_is_told_by_text_message(
+    client, citizen, sms_outbox, django_capture_on_commit_callbacks
+):
+    citizen.email = ""
+    citizen.save()
+    client.force_login(citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("password_change"),
+            {
+                "old_password": factories.PASSWORD,
+                "new_password1": "another-Long-phrase-7",
+                "new_password2": "another-Long-phrase-7",
+            },
+        )
+    [message] = sms_outbox
+    assert message.mobile == citizen.mobile and "alice" in message.text
+    assert not mail.outbox
+
+
 def test_a_failed_change_is_neither_audited_nor_told(client, citizen):
     client.force_login(citizen)
     client.post(
