@@ -136,6 +136,27 @@ def _new_secret(code: TakeoverCode) -> str:
     return secret
 
 
+def _takeover_wrong_tries_today(account: User, now) -> int:
+    """Return the wrong codes typed for the account in the last 24 hours, all its codes together.
+
+    Tries are counted on their code, not timed one by one: every try comes before the code's
+    expiry, so a code that expired more than a day ago holds none of them. A code resent over
+    several days counts all its tries (at most TAKEOVER_CODE_TRIES): the count errs on the safe side.
+    """
+    totals = TakeoverCode.objects.filter(account=account, expires_at__gt=now - timedelta(days=1)).aggregate(
+        tries=models.Sum("attempts"), right=models.Count("completed_at")
+    )
+    return (totals["tries"] or 0) - totals["right"]
+
+
+def _takeover_tries_used_up() -> str:
+    return gettext(
+        "Too many wrong codes have been typed for this account today. To protect it, no code is accepted until "
+        "tomorrow. Please try again tomorrow, or come to the government service hall with your ID card "
+        "(or business licence)."
+    )
+
+
 def _takeover_sms(code: TakeoverCode, secret: str) -> TakeoverSent:
     """Text the account's mobile within the limits (one a minute, a few a day); save ``code``.
 
@@ -158,7 +179,10 @@ def _takeover_sms(code: TakeoverCode, secret: str) -> TakeoverSent:
         or 0
     )
     refusal = ""
-    if sent_today >= settings.TAKEOVER_SMS_PER_DAY:
+    if _takeover_wrong_tries_today(account, now) >= settings.TAKEOVER_TRIES_PER_DAY:
+        # No code could be used today: sending one would only spend the owner's messages.
+        refusal = _takeover_tries_used_up()
+    elif sent_today >= settings.TAKEOVER_SMS_PER_DAY:
         refusal = gettext(
             "Today's text messages to this mobile number are used up. Please try again tomorrow, "
             "or come to the hall with your ID card."
@@ -229,6 +253,43 @@ def takeover_resend(*, code_id: int) -> TakeoverSent:
     return result
 
 
+def _takeover_check(code: TakeoverCode, secret: str, *, day_left: int) -> tuple[str, str]:
+    """Check one code typed for ``code`` (a try counts once the code is sent and in time).
+
+    ``day_left`` is how many wrong codes the account may still take today, this one included.
+
+    Return what failed, for the audit row, and the message for the person; both empty if it is right.
+    """
+    if not code.was_sent:
+        # Every registration makes a code, also when no message could go out (the daily limit, within a
+        # minute of the last one): nobody was ever shown it, and taking guesses at it would give every
+        # registration its own tries.
+        return "no text message was sent with this code", gettext(
+            "No code has been sent for this registration yet, so none can be accepted. Use “Send a new code” "
+            "once the waiting time has passed."
+        )
+    if code.is_expired:
+        return "code expired", gettext(
+            "The code has expired. Ask for a new code and type it within %(minutes)d minutes."
+        ) % {"minutes": settings.TAKEOVER_CODE_MINUTES}
+    code.attempts += 1
+    code.save(update_fields=["attempts"])
+    right = check_password(secret, code.code_hash)
+    if right and code.may_take_over and not code.account.has_usable_password():
+        return "", ""
+    failure = f"wrong code (try {code.attempts} of {settings.TAKEOVER_CODE_TRIES})"
+    left = min(code.tries_left, day_left - 1)
+    if left:
+        return failure, ngettext(
+            "The code is not right. You may try %(count)d more time.",
+            "The code is not right. You may try %(count)d more times.",
+            left,
+        ) % {"count": left}
+    if code.tries_left:
+        return failure, _takeover_tries_used_up()
+    return failure, gettext("The code is not right, and no tries are left. Please fill in the registration again.")
+
+
 def takeover_confirm(
     *, code_id: int, secret: str, username: str, email: str, real_name: str, password_hash: str, request=None
 ) -> User:
@@ -236,34 +297,24 @@ def takeover_confirm(
 
     The account keeps the name, identity and mobile the clerk recorded; it gains the
     username, e-mail and password typed at registration (and a contact person if it had none).
+    Past TAKEOVER_TRIES_PER_DAY wrong codes for the account in 24 hours, every code is refused unchecked.
     """
-    failure = ""
     with transaction.atomic():
-        code = TakeoverCode.objects.select_for_update().select_related("account").get(pk=code_id)
-        account = code.account
+        code = TakeoverCode.objects.select_for_update().get(pk=code_id)
+        # The account's row too: the day's tries are counted over all its codes, so one try at a time.
+        code.account = account = User.objects.select_for_update().get(pk=code.account_id)
         if code.completed_at is not None or code.tries_left == 0:
             raise ActionRefused(gettext("This code can no longer be used. Please fill in the registration again."))
-        if code.is_expired:
-            failure = "code expired"
-            message = gettext("The code has expired. Ask for a new code and type it within %(minutes)d minutes.") % {
-                "minutes": settings.TAKEOVER_CODE_MINUTES
-            }
+        wrong_today = _takeover_wrong_tries_today(account, timezone.now())
+        if wrong_today >= settings.TAKEOVER_TRIES_PER_DAY:
+            outcome, message = AuditEvent.Outcome.DENIED, _takeover_tries_used_up()
+            failure = (
+                f"code refused unchecked: {wrong_today} wrong codes for this account in 24 hours "
+                f"(at most {settings.TAKEOVER_TRIES_PER_DAY})"
+            )
         else:
-            code.attempts += 1
-            code.save(update_fields=["attempts"])
-            right = check_password(secret, code.code_hash)
-            if not (right and code.may_take_over and not account.has_usable_password()):
-                failure = f"wrong code (try {code.attempts} of {settings.TAKEOVER_CODE_TRIES})"
-                if code.tries_left:
-                    message = ngettext(
-                        "The code is not right. You may try %(count)d more time.",
-                        "The code is not right. You may try %(count)d more times.",
-                        code.tries_left,
-                    ) % {"count": code.tries_left}
-                else:
-                    message = gettext(
-                        "The code is not right, and no tries are left. Please fill in the registration again."
-                    )
+            outcome = AuditEvent.Outcome.FAILURE
+            failure, message = _takeover_check(code, secret, day_left=settings.TAKEOVER_TRIES_PER_DAY - wrong_today)
         if not failure:
             account.username = username
             account.email = email
@@ -291,7 +342,7 @@ def takeover_confirm(
         audit.record(
             AuditEvent.Action.ACCOUNT_TAKEOVER,
             request=request,
-            outcome=AuditEvent.Outcome.FAILURE,
+            outcome=outcome,
             target=account,
             username=account.username,
             detail=failure,

@@ -393,6 +393,8 @@ TAKEOVER_CODE_TRIES = env.int("TAKEOVER_CODE_TRIES", default=5)
 # Text messages to one account's mobile: seconds between two, and at most this many a day.
 TAKEOVER_SMS_INTERVAL_SECONDS = env.int("TAKEOVER_SMS_INTERVAL_SECONDS", default=60)
 TAKEOVER_SMS_PER_DAY = env.int("TAKEOVER_SMS_PER_DAY", default=5)
+# Wrong codes typed for one account in 24 hours, all its codes together; past it no code is taken that day.
+TAKEOVER_TRIES_PER_DAY = env.int("TAKEOVER_TRIES_PER_DAY", default=10)
 
 # --- Security: headers ---
 # Content-Security-Policy (django-csp): no inline script or style anywhere, public pages and admin alike.

@@ -361,7 +361,13 @@ def application_save(*, application_id: int, actor: User, data: DraftData, files
 
 
 def application_withdraw(*, application_id: int, actor: User, reason: str = "") -> Application:
-    """Withdraw an application that no decision has been taken on."""
+    """Withdraw an application that no decision has been taken on; a draft's uploads are deleted with it.
+
+    A draft was never filed: its files are nobody's record, and kept they would leave the
+    account's upload quota (which counts applications under way only) free again at every
+    withdrawal, with the bytes still on disk. Files of an application withdrawn after its
+    submission stay: they are part of the case record.
+    """
     with transaction.atomic():
         application = _lock(application_id)
         if not has_transition_perm(application.withdraw, actor):
@@ -371,8 +377,35 @@ def application_withdraw(*, application_id: int, actor: User, reason: str = "") 
                 _("This application is %(state)s and can no longer be withdrawn.")
                 % {"state": application.get_state_display()}
             )
+        was_draft = application.state == State.DRAFT
         application.withdraw(by=actor, at=timezone.now(), description=reason.strip() or None)
         clock.clock_stop(application)
         application.save()
         application.pauses.filter(ended_at__isnull=True).update(ended_at=timezone.now(), ended_by=actor)
+        if was_draft:
+            material_files_discard(application=application)
     return application
+
+
+def material_files_discard(*, application: Application) -> int:
+    """Delete the application's uploads: the rows now, the stored files once the transaction commits.
+
+    Return how many were deleted. The caller holds the application's row lock.
+    """
+    records = list(application.files.all())
+    if not records:
+        return 0
+    storage = records[0].file.storage
+    names = [record.file.name for record in records if record.file.name]
+    MaterialFile.objects.filter(pk__in=[record.pk for record in records]).delete()
+
+    def delete_stored():
+        for name in names:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.warning("Application %s: file %s could not be deleted", application.pk, name)
+
+    # Only once the rows are gone for good: a rollback must not leave rows without their files.
+    transaction.on_commit(delete_stored)
+    return len(records)

@@ -1,4 +1,8 @@
-"""Housekeeping: drafts nobody has touched for months are deleted with their files, after a notice."""
+"""Housekeeping: drafts nobody has touched for months are deleted with their files, after a notice.
+
+Files still held by drafts withdrawn before they were submitted (withdrawn before the withdrawal
+deleted them, or left by a failed deletion) are deleted by the same run.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from django.utils.translation import gettext as _
 from portal.services import notification_send
 
 from ..models import Application, MaterialFile, State
+from .drafting import material_files_discard
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +34,7 @@ class DraftsPurgeOutcome:
     notified: int
     purged: int
     files: int
+    withdrawn_files: int = 0
 
 
 def _drafts_with_last_change() -> QuerySet[Application]:
@@ -140,6 +146,18 @@ def _purge_one(application_id: int, *, now: datetime) -> int | None:
     return len(names)
 
 
+def withdrawn_drafts_discard_files() -> int:
+    """Delete the files still held by drafts withdrawn before submission; return how many were deleted."""
+    discarded = 0
+    pending = Application.objects.filter(state=State.WITHDRAWN, submitted_at__isnull=True, files__isnull=False)
+    for application_id in list(pending.values_list("pk", flat=True).distinct()):
+        with transaction.atomic():
+            application = Application.objects.select_for_update().get(pk=application_id)
+            if application.state == State.WITHDRAWN and application.submitted_at is None:
+                discarded += material_files_discard(application=application)
+    return discarded
+
+
 def drafts_purge(*, now: datetime | None = None) -> DraftsPurgeOutcome:
     """Tell the owners of drafts about to be purged, and delete the drafts (and files) past the retention."""
     now = now or timezone.now()
@@ -152,4 +170,7 @@ def drafts_purge(*, now: datetime | None = None) -> DraftsPurgeOutcome:
             files += removed
     if purged:
         logger.info("Purged %d abandoned drafts (%d files)", purged, files)
-    return DraftsPurgeOutcome(notified=notified, purged=purged, files=files)
+    withdrawn_files = withdrawn_drafts_discard_files()
+    if withdrawn_files:
+        logger.info("Deleted %d files of drafts withdrawn before submission", withdrawn_files)
+    return DraftsPurgeOutcome(notified=notified, purged=purged, files=files, withdrawn_files=withdrawn_files)

@@ -96,6 +96,20 @@ def test_it_withdraws_after_a_confirmation(client, citizen, permit_item):
     assert application.withdrawn_at is not None
 
 
+def test_withdrawing_a_draft_warns_of_and_explains_the_deleted_files(client, citizen, permit_item):
+    client.force_login(citizen)
+    draft = services.application_start(item=permit_item, applicant=citizen)
+    services.application_add_file(
+        application=draft, material=permit_item.materials.first(), uploaded=factories.upload(), actor=citizen
+    )
+    confirm = client.get(reverse("approvals:application_withdraw", args=[draft.reference]))
+    # Asserted in English, the msgid: the Chinese is added to the catalogue separately.
+    assert "The files uploaded to this draft are deleted with it." in confirm.content.decode()
+    services.application_withdraw(application_id=draft.pk, actor=citizen)
+    page = client.get(reverse("approvals:application_detail", args=[draft.reference]))
+    assert "The files uploaded to this draft were deleted when it was withdrawn." in page.content.decode()
+
+
 def test_withdrawing_twice_says_already_withdrawn(client, citizen, permit_item):
     client.force_login(citizen)
     application = factories.submitted(permit_item, citizen)

@@ -130,3 +130,22 @@ def test_the_purge_runs_daily():
     entry = django_settings.CELERY_BEAT_SCHEDULE["drafts-purge"]
     assert entry["task"] == "approvals.tasks.drafts_purge"
     assert tasks.drafts_purge.name == entry["task"]
+
+
+def test_files_left_by_a_draft_withdrawn_earlier_are_deleted_by_the_purge(
+    citizen, permit_item, django_capture_on_commit_callbacks
+):
+    draft = services.application_start(item=permit_item, applicant=citizen)
+    record = services.application_add_file(
+        application=draft, material=permit_item.materials.first(), uploaded=factories.upload(), actor=citizen
+    )
+    # Withdrawn before withdrawals deleted a draft's files.
+    Application.objects.filter(pk=draft.pk).update(state="withdrawn", withdrawn_at=timezone.now())
+    submitted = factories.submitted(permit_item, citizen)
+    Application.objects.filter(pk=submitted.pk).update(state="withdrawn", withdrawn_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.drafts_purge()
+    assert outcome.withdrawn_files == 1
+    assert not MaterialFile.objects.filter(application=draft).exists()
+    assert not default_storage.exists(record.file.name)
+    assert submitted.files.exists()  # a case record keeps its files

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http.multipartparser import MultiPartParser
 from django.test import Client
@@ -152,6 +153,60 @@ def test_files_of_concluded_applications_do_not_count(citizen, permit_item, sett
     assert used == sum(application.files.values_list("size", flat=True))
     services.application_withdraw(application_id=application.pk, actor=citizen)
     assert quotas.stored_bytes(citizen) == 0
+
+
+def test_withdrawing_drafts_over_and_over_leaves_no_files_and_the_quota_holds(
+    citizen, permit_item, settings, django_capture_on_commit_callbacks
+):
+    # The seen defect: fill the quota, withdraw the draft, and the quota was free again with the files on disk.
+    content = factories.pdf_bytes()
+    settings.UPLOAD_MAX_BYTES_PER_ACCOUNT = len(content) * 2
+    material = permit_item.materials.first()
+    stored = []
+    for _ in range(3):
+        draft = services.application_start(item=permit_item, applicant=citizen)
+        for _ in range(2):
+            record = services.application_add_file(
+                application=draft, material=material, uploaded=factories.upload(content=content), actor=citizen
+            )
+            stored.append(record.file.name)
+        with pytest.raises(ValidationError):  # the quota is full
+            services.application_add_file(
+                application=draft, material=material, uploaded=factories.upload(content=content), actor=citizen
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.application_withdraw(application_id=draft.pk, actor=citizen)
+        assert not draft.files.exists()
+        assert quotas.stored_bytes(citizen) == 0
+    assert not MaterialFile.objects.exists()
+    assert not any(default_storage.exists(name) for name in stored)
+
+
+def test_the_files_of_a_withdrawn_draft_stay_until_the_withdrawal_commits(
+    citizen, permit_item, django_capture_on_commit_callbacks
+):
+    draft = services.application_start(item=permit_item, applicant=citizen)
+    record = services.application_add_file(
+        application=draft, material=permit_item.materials.first(), uploaded=factories.upload(), actor=citizen
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.application_withdraw(application_id=draft.pk, actor=citizen)
+    assert callbacks  # a rollback must not leave rows without their files
+    assert default_storage.exists(record.file.name)
+
+
+def test_a_submitted_then_withdrawn_application_keeps_its_files(
+    citizen, permit_item, django_capture_on_commit_callbacks
+):
+    application = factories.submitted(permit_item, citizen)
+    names = [record.file.name for record in application.files.all()]
+    assert names
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_withdraw(application_id=application.pk, actor=citizen)
+    application.refresh_from_db()
+    assert application.state == "withdrawn"
+    assert sorted(application.files.values_list("file", flat=True)) == sorted(names)
+    assert all(default_storage.exists(name) for name in names)
 
 
 def test_a_body_larger_than_what_is_left_is_not_stored_and_the_typed_values_are_kept(

@@ -42,5 +42,10 @@ class TakeoverCode(models.Model):
         return timezone.now() >= self.expires_at
 
     @property
+    def was_sent(self) -> bool:
+        """Return whether a text message ever went out for this code: one that never did cannot be typed."""
+        return self.last_sent_at is not None
+
+    @property
     def tries_left(self) -> int:
         return max(settings.TAKEOVER_CODE_TRIES - self.attempts, 0)

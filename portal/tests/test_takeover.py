@@ -193,6 +193,88 @@ def test_at_most_five_messages_a_day_reach_one_mobile(client, sms_outbox, settin
     assert "text messages to this mobile number are used up" in response.content.decode()
 
 
+def test_a_code_no_message_was_sent_for_takes_no_guesses(client, sms_outbox, fixed_code, settings):
+    # The seen defect: every registration made a code with 5 tries, even past the day's messages.
+    settings.TAKEOVER_SMS_PER_DAY = 1
+    account = hall_account()
+    Client().post(reverse("register_citizen"), form(account))
+    TakeoverCode.objects.update(last_sent_at=timezone.now() - timedelta(seconds=61))
+    client.post(reverse("register_citizen"), form(account))
+    assert len(sms_outbox) == 1
+    unsent = TakeoverCode.objects.get(account=account, last_sent_at__isnull=True)
+    response = client.post(reverse("register_verify"), {"code": fixed_code})  # even the right secret
+    assert "No code has been sent for this registration yet" in response.content.decode()
+    unsent.refresh_from_db()
+    assert unsent.attempts == 0
+    account.refresh_from_db()
+    assert not account.has_usable_password()
+
+
+def test_registering_again_without_a_message_gives_no_new_tries(client, sms_outbox, settings):
+    settings.REGISTER_ACCOUNT_RATE_LIMIT = settings.REGISTER_RATE_LIMIT = "100/h"
+    settings.TAKEOVER_SMS_PER_DAY = 1
+    account = hall_account()
+    for _ in range(4):
+        browser = Client()
+        browser.post(reverse("register_citizen"), form(account))
+        for _ in range(5):
+            browser.post(reverse("register_verify"), {"code": "000000"})
+    assert len(sms_outbox) == 1
+    assert sum(TakeoverCode.objects.filter(account=account).values_list("attempts", flat=True)) == 5
+
+
+def _wrong_codes(client, account, n):
+    """Register onto the account (a new code is texted) and type n wrong codes; return the last answer."""
+    TakeoverCode.objects.update(last_sent_at=timezone.now() - timedelta(seconds=61))
+    client.post(reverse("register_citizen"), form(account))
+    for _ in range(n):
+        response = client.post(reverse("register_verify"), {"code": "000000"})
+    return response.content.decode()
+
+
+def test_past_the_days_wrong_codes_even_the_right_code_is_refused_and_audited(client, fixed_code, settings):
+    settings.REGISTER_ACCOUNT_RATE_LIMIT = settings.REGISTER_RATE_LIMIT = "100/h"
+    settings.TAKEOVER_TRIES_PER_DAY = 7
+    account = hall_account()
+    _wrong_codes(client, account, 5)
+    last = _wrong_codes(client, account, 2)  # the new code has tries left, the account has none today
+    assert "Too many wrong codes have been typed for this account today" in last
+    response = client.post(reverse("register_verify"), {"code": fixed_code})
+    assert "Too many wrong codes have been typed for this account today" in response.content.decode()
+    account.refresh_from_db()
+    assert not account.has_usable_password()
+    denied = AuditEvent.objects.get(action=AuditEvent.Action.ACCOUNT_TAKEOVER, outcome=AuditEvent.Outcome.DENIED)
+    assert denied.target_id == str(account.pk)
+    assert "7 wrong codes" in denied.detail
+
+
+def test_past_the_days_wrong_codes_no_new_code_is_texted(client, sms_outbox, settings):
+    settings.REGISTER_ACCOUNT_RATE_LIMIT = settings.REGISTER_RATE_LIMIT = "100/h"
+    settings.TAKEOVER_SMS_PER_DAY = 10
+    account = hall_account()
+    _wrong_codes(client, account, 5)
+    _wrong_codes(client, account, 5)
+    assert len(sms_outbox) == 2
+    TakeoverCode.objects.update(last_sent_at=timezone.now() - timedelta(seconds=61))
+    response = client.post(reverse("register_citizen"), form(account), follow=True)
+    assert "Too many wrong codes have been typed for this account today" in response.content.decode()
+    assert len(sms_outbox) == 2
+
+
+def test_the_wrong_codes_of_yesterday_no_longer_count(client, fixed_code, settings):
+    settings.REGISTER_ACCOUNT_RATE_LIMIT = settings.REGISTER_RATE_LIMIT = "100/h"
+    account = hall_account()
+    _wrong_codes(client, account, 5)
+    _wrong_codes(client, account, 5)
+    TakeoverCode.objects.update(
+        expires_at=timezone.now() - timedelta(days=1, seconds=1),
+        last_sent_at=timezone.now() - timedelta(days=1, minutes=11),
+        created_at=timezone.now() - timedelta(days=1, minutes=11),
+    )
+    client.post(reverse("register_citizen"), form(account))
+    assert client.post(reverse("register_verify"), {"code": fixed_code})["Location"] == reverse("me")
+
+
 def test_a_hall_account_without_a_mobile_is_sent_to_the_hall(client, sms_outbox):
     account = hall_account(mobile="")
     response = client.post(reverse("register_citizen"), form(account, mobile="13900001111"))
