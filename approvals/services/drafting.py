@@ -200,11 +200,14 @@ def application_add_file(*, application: Application, material: ServiceMaterial,
         )
     checked = check_upload(uploaded, accepted=material.format_list, max_bytes=material.max_bytes)
     with transaction.atomic():
+        own = actor.pk == application.applicant_id
+        if own:
+            # Account first, then the application: the order application_start takes them in.
+            _lock_account(actor)
         locked = _lock(application.pk)
         _require_editable(locked, actor)
-        if actor.pk == locked.applicant_id:
+        if own:
             # The applicant's own uploads count against the account (a clerk's walk-in filing does not).
-            _lock_account(actor)
             remaining = quotas.remaining_bytes(actor)
             if checked.size > remaining:
                 raise ValidationError(
@@ -341,6 +344,11 @@ def application_save(*, application_id: int, actor: User, data: DraftData, files
     """
     refused = None
     with transaction.atomic():
+        # The account's row before the application's, as application_start and the uploads take
+        # them: the other order let a second post of the same form (a double click) deadlock on
+        # PostgreSQL, one request holding the account and inserting the draft, the other holding
+        # the draft it had just updated and waiting for the account.
+        _lock_account(actor)
         locked = _lock(application_id)
         _require_editable(locked, actor)
         application = application_update(application=locked, actor=actor, data=data)
