@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from approvals import services
 from approvals.models import Application, State
@@ -96,6 +97,11 @@ def test_it_withdraws_after_a_confirmation(client, citizen, permit_item):
     assert application.withdrawn_at is not None
 
 
+def _zh(text: str) -> str:
+    with translation.override("zh-hans"):
+        return translation.gettext(text)
+
+
 def test_withdrawing_a_draft_warns_of_and_explains_the_deleted_files(client, citizen, permit_item):
     client.force_login(citizen)
     draft = services.application_start(item=permit_item, applicant=citizen)
@@ -104,10 +110,10 @@ def test_withdrawing_a_draft_warns_of_and_explains_the_deleted_files(client, cit
     )
     confirm = client.get(reverse("approvals:application_withdraw", args=[draft.reference]))
     # Asserted in English, the msgid: the Chinese is added to the catalogue separately.
-    assert "The files uploaded to this draft are deleted with it." in confirm.content.decode()
+    assert _zh("The files uploaded to this draft are deleted with it.") in confirm.content.decode()
     services.application_withdraw(application_id=draft.pk, actor=citizen)
     page = client.get(reverse("approvals:application_detail", args=[draft.reference]))
-    assert "The files uploaded to this draft were deleted when it was withdrawn." in page.content.decode()
+    assert _zh("The files uploaded to this draft were deleted when it was withdrawn.") in page.content.decode()
 
 
 def test_withdrawing_twice_says_already_withdrawn(client, citizen, permit_item):
