@@ -2,6 +2,7 @@
 
 import io
 import itertools
+import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -66,6 +67,23 @@ def image_bytes(fmt: str = "PNG") -> bytes:
 
 def upload(name: str = "申请表.pdf", content: bytes | None = None, content_type: str = "application/pdf"):
     return SimpleUploadedFile(name, pdf_bytes() if content is None else content, content_type=content_type)
+
+
+def apply_form(**extra) -> dict:
+    """Return the POST data of the apply form for the permit item of the tests, with changes."""
+    return {
+        "form_token": str(uuid.uuid4()),
+        "contact_name": "张爱丽",
+        "contact_phone": "13812345678",
+        "f_parcel_no": "330102001001GB00001",
+        "f_floor_area": "1200.5",
+        "delivery_method": "courier",
+        "delivery_name": "张爱丽",
+        "delivery_phone": "13812345678",
+        "delivery_address": "东城区人民路1号",
+        "action": "save",
+        **extra,
+    }
 
 
 def complete_draft(item_, applicant):

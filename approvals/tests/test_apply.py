@@ -27,20 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _form(item, **extra):
-    data = {
-        "form_token": str(uuid.uuid4()),
-        "contact_name": "张爱丽",
-        "contact_phone": "13812345678",
-        "f_parcel_no": "330102001001GB00001",
-        "f_floor_area": "1200.5",
-        "delivery_method": "courier",
-        "delivery_name": "张爱丽",
-        "delivery_phone": "13812345678",
-        "delivery_address": "东城区人民路1号",
-        "action": "save",
-    }
-    data.update(extra)
-    return data
+    return factories.apply_form(**extra)
 
 
 def _files(item, **named):

@@ -42,21 +42,13 @@ def build(
     )
 
 
-def record(
-    action: str,
-    *,
-    request=None,
-    actor=None,
-    outcome: str = AuditEvent.Outcome.SUCCESS,
-    target=None,
-    detail: str = "",
-    username: str = "",
-) -> AuditEvent:
+def record(action: str, **fields) -> AuditEvent:
     """Append one audit row; the actor defaults to the request's user, the address to the client's.
 
-    ``target`` is a model instance (its type, id and text are kept) or None. ``username``
-    names the account tried when there is no actor (a failed login).
+    The fields are :func:`build`'s: ``request``, ``actor``, ``outcome``, ``detail``; ``target``
+    is a model instance (its type, id and text are kept) or None; ``username`` names the account
+    tried when there is no actor (a failed login).
     """
-    row = build(action, request=request, actor=actor, outcome=outcome, target=target, detail=detail, username=username)
+    row = build(action, **fields)
     row.save()
     return row
