@@ -265,6 +265,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security: strict when DEBUG is off (manage.py check --deploy is clean).
 SESSION_COOKIE_HTTPONLY = True
+# A refused form gets a Chinese page with a reference, like the other error pages.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -324,6 +324,13 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", {"reference": reference}, status=403)
 
 
+def csrf_failure(request, reason=""):
+    """Answer a refused form (CSRF) with a page a citizen understands, instead of Django's English one."""
+    reference = _error_reference()
+    logger.warning("CSRF failure %s ref=%s: %s", request.path, reference, reason)
+    return render(request, "403_csrf.html", {"reference": reference}, status=403)
+
+
 def page_not_found(request, exception=None):
     """Answer 404 with a page in the visitor's language and a reference that is also logged."""
     reference = _error_reference()

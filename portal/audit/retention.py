@@ -7,7 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from ..takeover.models import TakeoverCode
 from .models import AuditEvent
+
+# Codes to take over a hall account count towards the daily limits for 24 hours; every try is
+# in the audit trail, so the codes themselves are kept only a week.
+TAKEOVER_CODE_DAYS = 7
 
 # The Cybersecurity Law (Art. 21) asks network logs be kept at least six months; 184 days
 # covers any six calendar months. The PostgreSQL trigger (migration portal 0008) holds the same floor.
@@ -25,10 +30,13 @@ def retention_days() -> int:
 
 
 def audit_purge(*, now=None) -> dict[str, int]:
-    """Delete audit rows and django-axes login logs older than the retention; return how many of each."""
-    cutoff = (now or timezone.now()) - timedelta(days=retention_days())
+    """Delete audit rows and django-axes login logs older than the retention, and takeover codes
+    older than a week; return how many of each."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=retention_days())
     # QuerySet.delete() runs no model delete(): AuditEvent.delete() refuses single rows on purpose.
     audit, _ = AuditEvent.objects.filter(created_at__lt=cutoff).delete()
     logins, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
     failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
-    return {"audit": audit, "access_log": logins, "access_failure_log": failures}
+    codes, _ = TakeoverCode.objects.filter(created_at__lt=now - timedelta(days=TAKEOVER_CODE_DAYS)).delete()
+    return {"audit": audit, "access_log": logins, "access_failure_log": failures, "takeover_code": codes}

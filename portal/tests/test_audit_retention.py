@@ -16,7 +16,8 @@ from django.utils import timezone
 from portal import audit, tasks
 from portal.audit.checks import audit_retention_check
 from portal.audit.retention import audit_purge
-from portal.models import AuditEvent
+from portal.models import AuditEvent, TakeoverCode
+from portal.tests import factories
 
 
 def _aged(days):
@@ -41,8 +42,21 @@ def _left():
 def test_the_purge_deletes_rows_older_than_the_retention_and_keeps_the_rest():
     _aged(190), _aged(183), _aged(0)
     counts = audit_purge()
-    assert counts == {"audit": 1, "access_log": 1, "access_failure_log": 1}
+    assert counts == {"audit": 1, "access_log": 1, "access_failure_log": 1, "takeover_code": 0}
     assert _left() == ({"aged-183", "aged-0"},) * 3
+
+
+@pytest.mark.django_db
+def test_takeover_codes_are_kept_a_week():
+    account = factories.citizen()
+    for days in (8, 6):
+        with time_machine.travel(timezone.now() - timedelta(days=days), tick=False):
+            TakeoverCode.objects.create(
+                account=account, code_hash="x", expires_at=timezone.now() + timedelta(minutes=10)
+            )
+    assert audit_purge()["takeover_code"] == 1
+    [left] = TakeoverCode.objects.all()
+    assert timezone.now() - left.created_at < timedelta(days=7)
 
 
 @pytest.mark.django_db
@@ -79,7 +93,12 @@ def test_the_settings_refuse_a_retention_under_184_days_at_start():
 def test_the_nightly_task_and_the_command_purge(capsys):
     assert django_settings.CELERY_BEAT_SCHEDULE["audit-purge"]["task"] == "portal.tasks.audit_purge_run"
     _aged(200)
-    assert tasks.audit_purge_run.delay().get() == {"audit": 1, "access_log": 1, "access_failure_log": 1}
+    assert tasks.audit_purge_run.delay().get() == {
+        "audit": 1,
+        "access_log": 1,
+        "access_failure_log": 1,
+        "takeover_code": 0,
+    }
     _aged(300)
     call_command("audit_purge")
     assert "1 audit records" in capsys.readouterr().out

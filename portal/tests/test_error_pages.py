@@ -90,3 +90,15 @@ def test_the_error_pages_follow_the_english_language_choice(production, client, 
     content = client.get("/no-such-page/").content.decode()
     assert '<html lang="en">' in content
     assert HELP in content
+
+
+def test_a_form_sent_without_its_csrf_token_gets_a_chinese_page_and_a_logged_reference(caplog, citizen):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(citizen)
+    with caplog.at_level(logging.WARNING):
+        response = client.post("/me/notifications/read/")
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert _zh("The page has expired") in content and _zh(HELP) in content
+    reference = _reference(content)
+    assert any(f"ref={reference}" in r.getMessage() for r in caplog.records)

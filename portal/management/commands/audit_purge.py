@@ -18,6 +18,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Older than {days} days: {counts['audit']} audit records, {counts['access_log']} logins, "
-                f"{counts['access_failure_log']} failed logins deleted."
+                f"{counts['access_failure_log']} failed logins deleted; "
+                f"{counts['takeover_code']} takeover codes older than a week deleted."
             )
         )
