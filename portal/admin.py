@@ -104,7 +104,10 @@ class UserAdmin(IdSearchMixin, RevealMixin, DjangoUserAdmin):
 
     @staticmethod
     def _is_administrator_account(user) -> bool:
-        return user.is_superuser or bool(roles.user_roles(user) & ADMINISTRATOR_ROLES)
+        # Asked several times per page (fields, fieldsets, password link): the roles are read once.
+        if not hasattr(user, "_is_administrator_account"):
+            user._is_administrator_account = user.is_superuser or bool(roles.user_roles(user) & ADMINISTRATOR_ROLES)
+        return user._is_administrator_account
 
     def may_edit_identity(self, request, obj) -> bool:
         """Return whether the user edits the account's identity and active flag (system administrator)."""

@@ -460,3 +460,12 @@ def test_nobody_sets_the_password_of_an_account_opened_at_the_hall(administrator
     hall.save()
     client.force_login(administrator)
     assert client.get(reverse("admin:auth_user_password_change", args=[hall.pk])).status_code == 403
+
+
+def test_a_users_page_reads_the_accounts_roles_once(administrator, citizen, client, django_assert_num_queries):
+    # Session, user, second factor, the account shown, two permission reads, its roles once, its groups.
+    client.force_login(administrator)
+    url = reverse("admin:portal_user_change", args=[citizen.pk])
+    client.get(url)
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
