@@ -95,6 +95,18 @@ def other_reviewer(market_department):
 
 
 @pytest.fixture
+def consultant(construction_department):
+    """Consultation staff of the construction department (住建局)."""
+    return factories.staff("consultant", roles.CONSULTANT, construction_department, staff_number="ZJ0107")
+
+
+@pytest.fixture
+def other_consultant(market_department):
+    """Consultation staff of the market regulation department (市场监管局)."""
+    return factories.staff("consultant2", roles.CONSULTANT, market_department, staff_number="SC0215")
+
+
+@pytest.fixture
 def print_operator(db):
     return factories.staff("printer", roles.PRINT_OPERATOR)
 

@@ -1,0 +1,3 @@
+"""The staff's screens of consultations, one module per package (registered on import)."""
+
+from .questions import admin  # noqa: F401

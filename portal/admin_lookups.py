@@ -24,6 +24,7 @@ MASKED_FIELD_NAMES = frozenset(
         "holder_id_number",
         "collector_id_number",
         "mobile",
+        "asker_mobile",
         "contact_phone",
         "delivery_phone",
         "email",

@@ -93,6 +93,13 @@ class User(AbstractUser):
         related_name="staff",
         help_text=_("For reviewers: the department whose applications they may see."),
     )
+    # 工号: how the public sees a member of staff who answers them (never the full name).
+    staff_number = models.CharField(
+        _("staff number"),
+        max_length=20,
+        blank=True,
+        help_text=_("Shown to the public instead of the name, e.g. to a citizen whose question this person handles."),
+    )
     must_change_password = models.BooleanField(
         _("must change password"),
         default=False,
@@ -121,6 +128,12 @@ class User(AbstractUser):
             ),
             models.UniqueConstraint(
                 fields=["credit_code"], condition=~Q(credit_code=""), name="portal_user_unique_credit_code"
+            ),
+            models.UniqueConstraint(
+                fields=["staff_number"],
+                condition=~Q(staff_number=""),
+                name="portal_user_unique_staff_number",
+                violation_error_message=_("Staff number: another account already has this staff number."),
             ),
             # An empty ID number is stored empty (not encrypted), so this still reads the column.
             models.CheckConstraint(

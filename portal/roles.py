@@ -9,6 +9,8 @@ CLERK = "窗口人员"
 REVIEWER = "审批人员"
 PRINT_OPERATOR = "制证中心"
 SUPERVISOR = "效能监察"
+# Department staff who take up, answer and forward the questions of their department's queue.
+CONSULTANT = "咨询人员"
 ADMINISTRATOR = "系统管理员"
 # Separated duties (三员分立), each role holding what the others may not:
 # - the system administrator creates accounts, edits their identity and deactivates them, and
@@ -25,6 +27,7 @@ ROLE_LABELS = {
     REVIEWER: _("Reviewer"),
     PRINT_OPERATOR: _("Print operator"),
     SUPERVISOR: _("Supervisor"),
+    CONSULTANT: _("Consultation staff"),
     ADMINISTRATOR: _("Administrator"),
     SECURITY_ADMINISTRATOR: _("Security administrator"),
     AUDITOR: _("Audit administrator"),

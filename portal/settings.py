@@ -519,3 +519,19 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("portal.middleware.SessionTimeoutMiddleware") + 1,
     "portal.middleware.PasswordChangeRequiredMiddleware",
 )
+
+# --- Consultations: questions (限时答复, 首问负责) ---
+# Reply limits by kind (consultations/questions/clock.py); a row in the admin overrides each one.
+QUESTION_REPLY_WORKING_DAYS = env.int("QUESTION_REPLY_WORKING_DAYS", default=2)
+QUESTION_JOINT_REPLY_WORKING_DAYS = env.int("QUESTION_JOINT_REPLY_WORKING_DAYS", default=3)
+QUESTION_FORWARD_WORKING_HOURS = env.int("QUESTION_FORWARD_WORKING_HOURS", default=3)
+# A forwarding deadline is due soon with this many working hours left.
+QUESTION_FORWARD_WARNING_WORKING_HOURS = env.int("QUESTION_FORWARD_WARNING_WORKING_HOURS", default=1)
+# The asker may ask one follow-up within this many working days of the answer.
+QUESTION_FOLLOW_UP_WORKING_DAYS = env.int("QUESTION_FOLLOW_UP_WORKING_DAYS", default=10)
+QUESTION_MAX_LENGTH = env.int("QUESTION_MAX_LENGTH", default=1000)
+QUESTION_ATTACHMENT_MAX_BYTES = env.int("QUESTION_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+# Questions sent, per signed-in account, per mobile number and per client address (django-ratelimit rates).
+QUESTION_RATE_LIMIT_ACCOUNT = env.str("QUESTION_RATE_LIMIT_ACCOUNT", default="10/d")
+QUESTION_RATE_LIMIT_MOBILE = env.str("QUESTION_RATE_LIMIT_MOBILE", default="5/d")
+QUESTION_RATE_LIMIT_IP = env.str("QUESTION_RATE_LIMIT_IP", default="20/h")

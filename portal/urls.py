@@ -15,6 +15,7 @@ urlpatterns = [
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
     path("", include("approvals.urls")),
     path("", include("licenses.urls")),
+    path("", include("consultations.urls")),
     path("accounts/register/", views.register_choice, name="register"),
     path("accounts/register/citizen/", views.register, {"kind": User.Kind.CITIZEN}, name="register_citizen"),
     path(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import models
 
@@ -46,6 +47,13 @@ class Clock:
     # nothing to do (someone acted meanwhile).
     on_passed: Callable[[int], str | None] | None = None
     passed_filter: models.Q | None = None
+    # A clock whose deadline restarts on the same object names the field counting its rounds;
+    # alerts are then once per level and round.
+    round_field: str | None = None
+    # When a deadline counts as due soon: given the instant now, the latest deadline that is in the
+    # warning band. None: within SLA_WARNING_WORKING_DAYS working days (limits in days); a limit
+    # of a few hours or days gives its own (e.g. "one working hour left").
+    warning_horizon: Callable[[datetime], datetime] | None = None
 
 
 _clocks: dict[str, Clock] = {}

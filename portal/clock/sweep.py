@@ -31,18 +31,33 @@ logger = logging.getLogger(__name__)
 SWEEP_BATCH = 1000
 
 
-def level_at(due: datetime | None, now: datetime | None = None) -> str:
+def level_at(due: datetime | None, now: datetime | None = None, *, clock: Clock | None = None) -> str:
     """Return the level of a deadline at an instant (normal when there is none)."""
-    today = timezone.localdate(now or timezone.now())
+    now = now or timezone.now()
+    if clock is not None and clock.warning_horizon is not None:
+        if due is None:
+            return Level.NORMAL
+        if due < now:
+            return Level.OVERDUE
+        return Level.WARNING if due <= clock.warning_horizon(now) else Level.NORMAL
+    today = timezone.localdate(now)
     return deadlines.level(
         deadlines.day_of(due) if due else None, today, warning_days=settings.SLA_WARNING_WORKING_DAYS
     )
 
 
+def warning_horizon(clock: Clock, now: datetime) -> datetime:
+    """Return the latest deadline that is due soon at this instant, for this clock."""
+    if clock.warning_horizon is not None:
+        return clock.warning_horizon(now)
+    today = timezone.localdate(now)
+    return deadlines.end_of_day(deadlines.warning_threshold(today, settings.SLA_WARNING_WORKING_DAYS))
+
+
 def set_level(clock: Clock | str, obj: Model, now: datetime | None = None) -> str:
     """Set the object's level from its current deadline (not saved); return it."""
     clock = get(clock) if isinstance(clock, str) else clock
-    level = level_at(getattr(obj, clock.due_field), now)
+    level = level_at(getattr(obj, clock.due_field), now, clock=clock)
     setattr(obj, clock.level_field, level)
     return level
 
@@ -53,7 +68,11 @@ def alert(clock: Clock | str, obj: Model, level: str) -> bool:
     try:
         with transaction.atomic():
             ClockAlert.objects.create(
-                clock=clock.name, object_id=obj.pk, level=level, deadline=getattr(obj, clock.due_field)
+                clock=clock.name,
+                object_id=obj.pk,
+                level=level,
+                round=getattr(obj, clock.round_field) if clock.round_field else 0,
+                deadline=getattr(obj, clock.due_field),
             )
     except IntegrityError:
         return False
@@ -143,8 +162,7 @@ def sweep_clock(clock: Clock, *, now: datetime) -> ClockResult:
         passed = passed.exclude(clock.passed_filter)
     for pk in _ids(passed):
         result.overdue += escalate(clock, pk, Level.OVERDUE, now=now)
-    today = timezone.localdate(now)
-    threshold = deadlines.end_of_day(deadlines.warning_threshold(today, settings.SLA_WARNING_WORKING_DAYS))
+    threshold = warning_horizon(clock, now)
     soon = running.filter(**{level: Level.NORMAL, f"{due}__gte": now, f"{due}__lte": threshold})
     for pk in _ids(soon):
         result.warning += escalate(clock, pk, Level.WARNING, now=now)

@@ -10,7 +10,12 @@ from portal.models import CalendarDay
 
 
 def test_every_deadline_of_the_portal_is_a_registered_clock():
-    assert [clock.name for clock in registry.registered()] == ["applications", "print_jobs"]
+    assert [clock.name for clock in registry.registered()] == [
+        "applications",
+        "print_jobs",
+        "question_replies",
+        "question_forwards",
+    ]
 
 
 def test_a_handler_without_the_rows_it_handles_is_refused():
@@ -50,8 +55,9 @@ def test_the_one_sweep_runs_each_registered_clock_once():
 
     with mock.patch.object(sweep, "sweep_clock", spy):
         result = sweep.run()
-    assert seen == ["applications", "print_jobs"]
-    assert set(result.clocks) == {"applications", "print_jobs"}
+    clocks = ["applications", "print_jobs", "question_replies", "question_forwards"]
+    assert seen == clocks
+    assert set(result.clocks) == set(clocks)
 
 
 def test_a_clock_with_a_handler_names_the_rows_it_handles():

@@ -47,6 +47,8 @@ def test_it_creates_one_account_per_role_and_prints_them(settings, capsys):
         "clerk",
         "reviewer_zjj",
         "reviewer_scjg",
+        "consultant_zjj",
+        "consultant_scjg",
         "printer",
         "supervisor",
         "admin",
@@ -92,7 +94,7 @@ def test_with_debug_on_each_demo_staff_account_gets_the_known_demo_second_factor
     out = capsys.readouterr().out
     assert DEMO_TOTP_SECRET in out and demo_recovery_code("reviewer_scjg") in out
     staff = User.objects.filter(is_staff=True)
-    assert TOTPDevice.objects.filter(user__in=staff, confirmed=True).count() == staff.count() == 8
+    assert TOTPDevice.objects.filter(user__in=staff, confirmed=True).count() == staff.count() == 10
     assert not TOTPDevice.objects.filter(user__is_staff=False).exists()
     client.post(reverse("login"), {"username": "reviewer_zjj", "password": "OneWindow-2026"})
     device = TOTPDevice.objects.get(user__username="reviewer_zjj")

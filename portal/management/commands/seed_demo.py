@@ -94,6 +94,8 @@ ACCOUNTS = [
     ("clerk", roles.CLERK, None, {"real_name": "王窗口"}),
     ("reviewer_zjj", roles.REVIEWER, "zjj", {"real_name": "陈建国"}),
     ("reviewer_scjg", roles.REVIEWER, "scjg", {"real_name": "赵倩"}),
+    ("consultant_zjj", roles.CONSULTANT, "zjj", {"real_name": "刘建华"}),
+    ("consultant_scjg", roles.CONSULTANT, "scjg", {"real_name": "何敏"}),
     ("printer", roles.PRINT_OPERATOR, None, {"real_name": "孙印"}),
     ("supervisor", roles.SUPERVISOR, None, {"real_name": "周监察"}),
     ("admin", roles.ADMINISTRATOR, None, {"real_name": "吴系统"}),
