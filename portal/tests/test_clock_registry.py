@@ -1,6 +1,8 @@
 """The clock registry: apps declare their clocks, and the one sweep runs every one of them."""
 
+from datetime import datetime, timedelta
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import Q
@@ -65,3 +67,21 @@ def test_a_clock_with_a_handler_names_the_rows_it_handles():
     assert applications.on_passed is not None
     assert applications.passed_filter == Q(state="submitted")
     assert registry.get("print_jobs").on_passed is None
+
+
+@pytest.mark.django_db  # the working-day clock reads the calendar
+def test_a_clock_with_its_own_warning_horizon_is_due_soon_only_inside_it():
+    hourly = registry.Clock(
+        **{
+            **registry.get("print_jobs").__dict__,
+            "name": "hourly",
+            "warning_horizon": lambda now: now + timedelta(hours=1),
+        }
+    )
+    now = datetime(2026, 10, 14, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    assert sweep.level_at(now + timedelta(hours=2), now, clock=hourly) == "normal"
+    assert sweep.level_at(now + timedelta(minutes=30), now, clock=hourly) == "warning"
+    assert sweep.level_at(now - timedelta(minutes=1), now, clock=hourly) == "overdue"
+    # The same deadline, two hours away, is due soon for a clock counted in working days.
+    assert sweep.level_at(now + timedelta(hours=2), now, clock=registry.get("print_jobs")) == "warning"
