@@ -118,3 +118,16 @@ def test_with_debug_off_no_demo_secret_is_given_nor_kept(settings, capsys):
     assert DEMO_TOTP_SECRET not in capsys.readouterr().out
     assert not TOTPDevice.objects.exists()
     assert not StaticToken.objects.exists()
+
+
+def test_it_gives_every_staff_account_its_own_staff_number_and_prints_it(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    staff = User.objects.filter(is_staff=True)
+    numbers = list(staff.values_list("staff_number", flat=True))
+    assert all(numbers) and len(set(numbers)) == len(numbers) == 10
+    assert "CK0101" in out
+    assert User.objects.get(username="consultant_zjj").staff_number == "ZJ0107"
+    assert User.objects.get(username="consultant_scjg").department.code == "scjg"
+    assert User.objects.get(username="consultant_scjg").groups.filter(name=roles.CONSULTANT).exists()

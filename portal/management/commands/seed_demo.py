@@ -64,7 +64,8 @@ DISTRICTS = [
     ("990172", "经济技术开发区"),
 ]
 
-# username, role (None = public account), department code, fields
+# username, role (None = public account), department code, fields. Every staff account has a staff
+# number (工号): the public sees it instead of the name, e.g. on an answered question.
 ACCOUNTS = [
     (
         "zhangsan",
@@ -91,16 +92,16 @@ ACCOUNTS = [
             "email": "office@huaxia-build.example.com",
         },
     ),
-    ("clerk", roles.CLERK, None, {"real_name": "王窗口"}),
-    ("reviewer_zjj", roles.REVIEWER, "zjj", {"real_name": "陈建国"}),
-    ("reviewer_scjg", roles.REVIEWER, "scjg", {"real_name": "赵倩"}),
-    ("consultant_zjj", roles.CONSULTANT, "zjj", {"real_name": "刘建华"}),
-    ("consultant_scjg", roles.CONSULTANT, "scjg", {"real_name": "何敏"}),
-    ("printer", roles.PRINT_OPERATOR, None, {"real_name": "孙印"}),
-    ("supervisor", roles.SUPERVISOR, None, {"real_name": "周监察"}),
-    ("admin", roles.ADMINISTRATOR, None, {"real_name": "吴系统"}),
-    ("security", roles.SECURITY_ADMINISTRATOR, None, {"real_name": "郑安全"}),
-    ("auditor", roles.AUDITOR, None, {"real_name": "冯审计"}),
+    ("clerk", roles.CLERK, None, {"real_name": "王窗口", "staff_number": "CK0101"}),
+    ("reviewer_zjj", roles.REVIEWER, "zjj", {"real_name": "陈建国", "staff_number": "ZJ0102"}),
+    ("reviewer_scjg", roles.REVIEWER, "scjg", {"real_name": "赵倩", "staff_number": "SC0203"}),
+    ("consultant_zjj", roles.CONSULTANT, "zjj", {"real_name": "刘建华", "staff_number": "ZJ0107"}),
+    ("consultant_scjg", roles.CONSULTANT, "scjg", {"real_name": "何敏", "staff_number": "SC0215"}),
+    ("printer", roles.PRINT_OPERATOR, None, {"real_name": "孙印", "staff_number": "ZZ0301"}),
+    ("supervisor", roles.SUPERVISOR, None, {"real_name": "周监察", "staff_number": "JC0401"}),
+    ("admin", roles.ADMINISTRATOR, None, {"real_name": "吴系统", "staff_number": "XT0501"}),
+    ("security", roles.SECURITY_ADMINISTRATOR, None, {"real_name": "郑安全", "staff_number": "XT0502"}),
+    ("auditor", roles.AUDITOR, None, {"real_name": "冯审计", "staff_number": "SJ0601"}),
 ]
 
 
@@ -176,7 +177,8 @@ class Command(BaseCommand):
         for user, role in accounts:
             what = role or user.get_kind_display()
             where = f" / {user.department.name}" if user.department else ""
-            self.stdout.write(f"  {user.username:<15} {what}{where} ({user.display_name})")
+            number = f", staff number {user.staff_number}" if user.staff_number else ""
+            self.stdout.write(f"  {user.username:<15} {what}{where} ({user.display_name}{number})")
         if settings.DEBUG:
             self.stdout.write(
                 "Staff accounts then ask for a second factor. Add the demo key to an authenticator app\n"
