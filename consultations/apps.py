@@ -8,9 +8,19 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self):
         # Modules that import models come here: when Django imports this file, no model is loaded yet.
+        from approvals import guide_sections  # noqa: PLC0415 - next to the imports below
+        from portal import personal_centre  # noqa: PLC0415 - next to the imports below
         from portal.clock import registry  # noqa: PLC0415 - imports models
 
         from .questions import clock  # noqa: PLC0415 - imports models
+        from .questions.views import guide_faq_section, my_questions_section  # noqa: PLC0415 - imports models
 
         registry.register(clock.reply_clock())
         registry.register(clock.forward_clock())
+        # The item's published answers and "ask about this item" on every guide page.
+        guide_sections.register(
+            "questions", order=10, template="consultations/_guide_faq.html", context=guide_faq_section
+        )
+        personal_centre.register(
+            "questions", order=30, template="consultations/me_questions.html", context=my_questions_section
+        )
