@@ -93,7 +93,8 @@ def test_it_refuses_staff_with_a_message(client, clerk, permit_item):
     assert not Question.objects.exists()
     assert (
         gettext(
-            "Staff accounts do not ask questions here: record a question received by phone or at the window in the admin."
+            "Staff accounts do not ask questions here: record a question received by phone or at the "
+            "window in the admin."
         )
         in response.content.decode()
     )
