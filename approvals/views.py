@@ -19,7 +19,7 @@ from portal import audit, errors
 from portal.clock import deadlines
 from portal.models import AuditEvent, User
 
-from . import quotas, schema, selectors, services
+from . import guide_sections, quotas, schema, selectors, services
 from .forms import FIELD_PREFIX, ApplicationForm, CatalogueFilterForm, TrackForm, WithdrawForm
 from .material_sources import provided_materials
 from .models import Application, State
@@ -47,7 +47,8 @@ def catalogue(request):
 
 def guide(request, code):
     item = selectors.item_get_for_guide(code)
-    return render(request, "approvals/guide.html", {"item": item, "materials": item.materials.all()})
+    context = {"item": item, "materials": item.materials.all(), "sections": guide_sections.rendered(request, item)}
+    return render(request, "approvals/guide.html", context)
 
 
 def _may_apply(request, item) -> bool:

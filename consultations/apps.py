@@ -1,7 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from portal import demo
+from approvals import guide_sections
+from portal import demo, personal_centre
 
 
 class ConsultationsConfig(AppConfig):
@@ -14,7 +15,15 @@ class ConsultationsConfig(AppConfig):
 
         from .questions import clock  # noqa: PLC0415 - imports models
         from .questions.demo import load_demo_questions  # noqa: PLC0415 - imports models
+        from .questions.views import guide_faq_section, my_questions_section  # noqa: PLC0415 - imports models
 
         registry.register(clock.reply_clock())
         registry.register(clock.forward_clock())
         demo.register("consultations", order=50, loader=load_demo_questions)
+        # The item's published answers and "ask about this item" on every guide page.
+        guide_sections.register(
+            "questions", order=10, template="consultations/_guide_faq.html", context=guide_faq_section
+        )
+        personal_centre.register(
+            "questions", order=30, template="consultations/me_questions.html", context=my_questions_section
+        )

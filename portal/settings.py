@@ -535,3 +535,5 @@ QUESTION_ATTACHMENT_MAX_BYTES = env.int("QUESTION_ATTACHMENT_MAX_BYTES", default
 QUESTION_RATE_LIMIT_ACCOUNT = env.str("QUESTION_RATE_LIMIT_ACCOUNT", default="10/d")
 QUESTION_RATE_LIMIT_MOBILE = env.str("QUESTION_RATE_LIMIT_MOBILE", default="5/d")
 QUESTION_RATE_LIMIT_IP = env.str("QUESTION_RATE_LIMIT_IP", default="20/h")
+# The similar-answers panel asks again as the asker types (debounced): a light limit per address.
+QUESTION_FAQ_SUGGEST_RATE_LIMIT = env.str("QUESTION_FAQ_SUGGEST_RATE_LIMIT", default="60/m")
