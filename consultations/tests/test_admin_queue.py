@@ -146,7 +146,7 @@ def test_the_home_page_counts_the_questions_waiting_in_my_queue(client, consulta
 
     counts = {row.name: row.count for row in response.context["queues"]}
     assert counts["questions.waiting"] == 2
-    assert f'{reverse(LIST)}?state__exact=queued' in response.content.decode()
+    assert f"{reverse(LIST)}?state__exact=queued" in response.content.decode()
 
 
 def test_the_home_page_counts_the_general_windows_questions_for_the_clerk(client, clerk, permit_item, citizen):
