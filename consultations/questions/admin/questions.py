@@ -73,10 +73,10 @@ class QuestionAdmin(RecordMixin, PublishMixin, QuestionActionMixin, ReadOnlyAdmi
     search_fields = ["reference", "subject", "asker_name"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["reference", "subject", "body", "topic", "item", "department", "origin_department"]}),
+        (None, {"fields": ["reference", "subject", "body", "topic", "item_text", "department_text", "origin_text"]}),
         (
             _("Asker"),
-            {"fields": ["asker_name", "masked_mobile", "channel", "recorded_by_label", "application"]},
+            {"fields": ["asker_name", "masked_mobile", "channel", "recorded_by_label", "application_text"]},
         ),
         (
             _("Handling"),
@@ -120,9 +120,30 @@ class QuestionAdmin(RecordMixin, PublishMixin, QuestionActionMixin, ReadOnlyAdmi
         department = obj.department.short_name or obj.department.name if obj.department_id else _("General window")
         if obj.item_id:
             return format_html(
-                '<span title="{}">{}</span><br><small>{}</small>', obj.item.name, obj.item.name, department
+                '<span class="ow-ellipsis" title="{}">{}</span><br><small>{}</small>',
+                obj.item.name,
+                obj.item.name,
+                department,
             )
         return department
+
+    # Relations as text on the change page: a link would lead consultation staff to pages of the
+    # catalogue, departments or applications that answer them 403.
+    @admin.display(description=_("item"))
+    def item_text(self, obj):
+        return obj.item.name if obj.item_id else "—"
+
+    @admin.display(description=_("department now responsible"))
+    def department_text(self, obj):
+        return obj.department.name if obj.department_id else _("General window")
+
+    @admin.display(description=_("department first asked"))
+    def origin_text(self, obj):
+        return obj.origin_department.name if obj.origin_department_id else _("General window")
+
+    @admin.display(description=_("application concerned"))
+    def application_text(self, obj):
+        return obj.application.reference if obj.application_id else "—"
 
     @admin.display(description=_("reply due"), ordering="current_due_at")
     def due(self, obj):
