@@ -248,3 +248,12 @@ def test_a_supervisor_reads_the_limits_but_cannot_set_them(client, supervisor):
         client.post(reverse("admin:consultations_replylimit_add"), {"kind": "in_scope", "amount": 9}).status_code == 403
     )
     assert not ReplyLimit.objects.filter(kind=ReplyKind.IN_SCOPE).exists()
+
+
+def test_only_the_administrator_gets_the_link_to_set_a_limit(client, administrator, supervisor):
+    add = reverse("admin:consultations_replylimit_add")
+    client.force_login(administrator)
+    assert f"{add}?kind=in_scope" in client.get(reverse("admin:consultations_replylimit_changelist")).content.decode()
+    client.force_login(supervisor)
+
+    assert add not in client.get(reverse("admin:consultations_replylimit_changelist")).content.decode()

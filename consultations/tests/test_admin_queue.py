@@ -176,3 +176,12 @@ def test_the_queue_link_opens_the_waiting_questions(client, consultant, permit_i
     response = client.get(f"{reverse(LIST)}?state__exact=queued")
 
     assert [q.pk for q in _rows(response)] == [waiting.pk]
+
+
+@pytest.mark.parametrize(("role", "shown"), [("clerk", True), ("consultant", True), ("supervisor", False)])
+def test_the_list_offers_recording_a_phone_question_to_who_may(client, request, role, shown):
+    client.force_login(request.getfixturevalue(role))
+
+    page = client.get(reverse(LIST)).content.decode()
+
+    assert (reverse("admin:consultations_question_record") in page) is shown

@@ -1,7 +1,6 @@
 """The reply limits: administrators set them, everyone with the role reads the three in force."""
 
 from django.contrib import admin
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from .. import clock
@@ -37,13 +36,11 @@ class ReplyLimitAdmin(admin.ModelAdmin):
             }
             for kind, label in ReplyKind.choices
         ]
-        context = {
-            **self.admin_site.each_context(request),
+        # Django's list stays below (the rows set here), with the table of what is in force on top.
+        extra_context = {
             **(extra_context or {}),
-            "opts": self.model._meta,
             "kinds": kinds,
-            "has_add_permission": self.has_add_permission(request),
-            "has_change_permission": self.has_change_permission(request),
-            "title": _("Reply limits"),
+            "may_set": self.has_add_permission(request),
+            "may_change": self.has_change_permission(request),
         }
-        return TemplateResponse(request, "admin/consultations/replylimit/change_list.html", context)
+        return super().changelist_view(request, extra_context)
