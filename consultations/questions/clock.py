@@ -17,11 +17,12 @@ starts a new round, which alerts once per level.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal import roles
@@ -80,6 +81,17 @@ def clock_stop(question: Question) -> None:
     """Stop the clock: the question is answered."""
     question.current_due_at = None
     question.due_level = Level.NORMAL
+
+
+def due_in_words(moment: datetime | None) -> str:
+    """Return a due instant as the asker reads it: "by the end of 2026年9月29日" or "by 2026年9月29日 16:00"."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    if local.time() >= time(23, 59):
+        # A limit in working days ends with its day (portal.clock.deadlines.end_of_day).
+        return _("by the end of %(day)s") % {"day": date_format(local.date(), "DATE_FORMAT")}
+    return _("by %(moment)s") % {"moment": date_format(local, "DATETIME_FORMAT")}
 
 
 def raise_alert_if_due(question: Question) -> bool:

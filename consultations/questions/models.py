@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from approvals import uploads
@@ -62,7 +63,7 @@ class Question(FSMModelMixin, models.Model):
         RESOLVED = "resolved", _("Resolved")
 
     class Channel(models.TextChoices):
-        ONLINE = "online", _("Online")
+        ONLINE = "online", pgettext_lazy("question channel", "Online")
         PHONE = "phone", _("By phone")
         WINDOW = "window", _("At the window")
 
@@ -379,7 +380,9 @@ class FaqTerm(models.Model):
     weight = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["term", "entry"], name="faq_term_once")]
+        # The postings list of each term, with the weight, so that a search reads the index alone.
+        # One row per term and entry is the indexing service's doing (services._index), not a constraint.
+        indexes = [models.Index(fields=["term", "entry", "weight"], name="faq_term_postings_idx")]
 
     def __str__(self):
         return self.term

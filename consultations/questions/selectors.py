@@ -133,12 +133,8 @@ def faq_for_item(item: ServiceItem, *, limit: int = FAQ_ON_GUIDE) -> list[FaqEnt
 
 def faq_search(query: str, *, item: ServiceItem | None = None, department=None, limit: int = 10) -> list[FaqEntry]:
     """Return the published entries closest to a query, optionally within one item or department."""
-    entries = faq_published()
-    if item is not None:
-        entries = entries.filter(item=item)
-    elif department is not None:
-        entries = entries.filter(department=department)
-    return faq.search(entries.select_related("item", "department"), query, limit=limit)
+    entries = faq_published().select_related("item", "department")
+    return faq.search(entries, query, item=item, department=department, limit=limit)
 
 
 def faq_entry_get(pk: int) -> FaqEntry:

@@ -159,12 +159,11 @@ def question_ask(
     clock.clock_start(question, now=now)
     _save_with_reference(question)
     _message(question, Message.Kind.QUESTION, at=now, author=asker, text=body)
-    due = timezone.localtime(question.current_due_at)
     _tell_asker(
         question,
         kind="question_received",
-        title=_("Question %(reference)s received: a reply is due by %(due)s.")
-        % {"reference": question.reference, "due": f"{due:%Y-%m-%d %H:%M}"},
+        title=_("Question %(reference)s received: a reply is due %(due)s.")
+        % {"reference": question.reference, "due": clock.due_in_words(question.current_due_at)},
     )
     return question
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -25,6 +23,7 @@ from portal.models import Department, User
 from portal.personal_data import lookup_hash
 
 from . import selectors, services
+from .clock import due_in_words
 from .forms import AskForm, FaqSearchForm, FollowUpForm
 from .models import FaqEntry, Message, Question
 
@@ -37,17 +36,6 @@ MY_QUESTIONS_PAGE_SIZE = 10
 
 def _asks_for_self(user) -> bool:
     return not user.is_authenticated or user.kind in (User.Kind.CITIZEN, User.Kind.ENTERPRISE)
-
-
-def _due_in_words(moment) -> str:
-    """Return a due instant as the asker reads it: "by the end of 2026年9月29日" or "by 2026年9月29日 16:00"."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    if local.time() >= time(23, 59):
-        # A limit in working days ends with its day (portal.clock.deadlines.end_of_day).
-        return _("by the end of %(day)s") % {"day": date_format(local.date(), "DATE_FORMAT")}
-    return _("by %(moment)s") % {"moment": date_format(local, "DATETIME_FORMAT")}
 
 
 # --- asking ---------------------------------------------------------------------------------
@@ -161,7 +149,7 @@ def ask(request):
     messages.success(
         request,
         _("Your question has been sent. Its reference is %(reference)s; a reply is due %(due)s.")
-        % {"reference": question.reference, "due": _due_in_words(question.current_due_at)},
+        % {"reference": question.reference, "due": due_in_words(question.current_due_at)},
     )
     if user is not None:
         return redirect("consultations:question", question.reference)
@@ -197,7 +185,7 @@ def _question_page(request, question: Question, *, action_url: str, attachment_u
         "question": question,
         "rows": _thread_rows(question),
         "accountable": selectors.accountable(question),
-        "due": _due_in_words(question.current_due_at) if question.is_open else "",
+        "due": due_in_words(question.current_due_at) if question.is_open else "",
         "may_follow_up": may_follow_up,
         "follow_up_until": (
             date_format(timezone.localtime(question.follow_up_until).date(), "DATE_FORMAT") if may_follow_up else ""
@@ -225,7 +213,7 @@ def _act(request, question: Question, *, action_url: str, attachment_url: str):
             messages.success(
                 request,
                 _("Your follow-up question has been sent; a reply is due %(due)s.")
-                % {"due": _due_in_words(question.current_due_at)},
+                % {"due": due_in_words(question.current_due_at)},
             )
         elif action == "resolve":
             services.question_resolve(question_id=question.pk)
@@ -298,7 +286,7 @@ def attachment_by_token(request, token):
 def my_questions_section(request) -> dict:
     """Return the context of the "my questions" section of the personal centre."""
     page = Paginator(selectors.questions_of(request.user), MY_QUESTIONS_PAGE_SIZE).get_page(request.GET.get("qpage"))
-    rows = [(q, _due_in_words(q.current_due_at) if q.is_open else "") for q in page]
+    rows = [(q, due_in_words(q.current_due_at) if q.is_open else "") for q in page]
     query = request.GET.copy()
     query.pop("qpage", None)
     return {"questions_page": page, "question_rows": rows, "query": query.urlencode()}
@@ -350,7 +338,11 @@ def faq_entry(request, pk):
 def faq_suggest(request):
     """Return up to five published answers close to what the asker is typing (JSON, for ask.js)."""
     limited = is_ratelimited(
-        request, group="consultations.faq_suggest", key="ip", rate=settings.QUESTION_FAQ_SUGGEST_RATE_LIMIT, increment=True
+        request,
+        group="consultations.faq_suggest",
+        key="ip",
+        rate=settings.QUESTION_FAQ_SUGGEST_RATE_LIMIT,
+        increment=True,
     )
     if limited:
         return JsonResponse({"results": [], "error": _("Too many searches; please wait a minute.")}, status=429)

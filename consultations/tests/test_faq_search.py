@@ -50,11 +50,6 @@ def test_it_finds_a_single_character_that_stands_alone_in_the_text(publish):
     assert entry in faq_search("证")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="faq.search's docstring says a one-character query matches the questions containing it; "
-    "only characters standing alone are indexed (see notes/demo.md)",
-)
 def test_it_finds_a_question_containing_a_single_character_query(publish):
     entry = publish("开工前要办什么证？", "应当先领取施工许可证。")
 
