@@ -90,7 +90,7 @@ class AskForm(forms.Form):
                 .select_related("item")
                 .order_by("-created_at", "-id")[:APPLICATION_CHOICES]
             )
-            self.fields["application"].widget.choices = [("", _("None"))] + [
+            self.fields["application"].widget.choices = [("", _("No application of mine"))] + [
                 (a.reference, f"{a.reference} {a.item.name}") for a in applications
             ]
         else:

@@ -43,6 +43,18 @@ def test_it_shows_the_claim_button_to_staff_of_the_queue(client, consultant, que
     assert _act(queued, "claim") in page
 
 
+def test_the_claim_form_is_not_nested_in_the_change_form(client, consultant, queued):
+    # A browser ignores a <form> inside another: its button would post the change form instead.
+    client.force_login(consultant)
+
+    page = client.get(_change(queued)).content.decode()
+
+    claim_form = page.index(f'action="{_act(queued, "claim")}"')
+    change_form = page.rindex("<form", 0, page.index('id="question_form"'))
+    assert claim_form < change_form
+    assert page.count("<form", 0, change_form) == page.count("</form>", 0, change_form)
+
+
 def test_it_shows_no_button_to_a_supervisor(client, supervisor, queued):
     client.force_login(supervisor)
 
