@@ -67,7 +67,7 @@ class Question(FSMModelMixin, models.Model):
         PHONE = "phone", _("By phone")
         WINDOW = "window", _("At the window")
 
-    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    reference = models.CharField(_("question reference"), max_length=20, unique=True)
     # Anyone may ask with a name and a mobile number; their link to the question carries this token.
     access_token = models.CharField(max_length=40, unique=True, default=new_access_token, editable=False)
     asker = models.ForeignKey(
