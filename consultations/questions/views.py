@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,13 +17,13 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
 from approvals.models import ServiceItem
-from approvals.uploads import download_name, served_content_type
 from portal.errors import ActionRefused
 from portal.models import Department, User
 from portal.personal_data import lookup_hash
 
 from . import selectors, services
 from .clock import due_in_words
+from .downloads import attachment_response
 from .forms import AskForm, FaqSearchForm, FollowUpForm
 from .models import FaqEntry, Message, Question
 
@@ -251,36 +251,16 @@ def question_by_token(request, token):
     return _question_page(request, found, **urls)
 
 
-def _attachment_response(question: Question):
-    if not question.attachment:
-        raise Http404("No attachment")
-    try:
-        handle = question.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404("File missing from storage") from None
-    # The name offered has the extension of the type read from the content, never the asker's own.
-    stem = question.attachment_name.rsplit(".", 1)[0] or question.reference
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=download_name(stem, question.attachment_type),
-        content_type=served_content_type(question.attachment_type),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @require_GET
 def attachment(request, reference):
     """Stream the question's attachment to the signed-in asker; anyone else gets a 404."""
-    return _attachment_response(selectors.question_get_for_user(request.user, reference))
+    return attachment_response(selectors.question_get_for_user(request.user, reference))
 
 
 @require_GET
 def attachment_by_token(request, token):
     """Stream the question's attachment to the holder of its private link."""
-    return _attachment_response(selectors.question_get_by_token(token))
+    return attachment_response(selectors.question_get_by_token(token))
 
 
 def my_questions_section(request) -> dict:

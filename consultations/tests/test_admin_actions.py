@@ -337,3 +337,40 @@ def test_recording_is_refused_without_the_role(client, request, role):
     client.force_login(request.getfixturevalue(role))
 
     assert client.get(reverse("admin:consultations_question_record")).status_code == 403
+
+
+def _with_attachment(permit_item, asker):
+    from approvals.tests import factories as approval_factories  # noqa: PLC0415
+    from approvals.uploads import check_upload  # noqa: PLC0415
+
+    upload = approval_factories.upload("现场照片.pdf")
+    checked = check_upload(upload, accepted=["pdf", "jpg", "png"], max_bytes=10**6)
+    return factories.ask(permit_item, asker=asker, attachment=upload, attachment_check=checked)
+
+
+def test_staff_of_the_queue_open_the_attachment_and_the_audit_trail_records_it(
+    client, consultant, permit_item, citizen
+):
+    from portal.models import AuditEvent  # noqa: PLC0415
+
+    question = _with_attachment(permit_item, citizen)
+    client.force_login(consultant)
+    url = reverse("admin:consultations_question_attachment", args=[question.pk])
+
+    assert url in client.get(_change(question)).content.decode()
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.DOCUMENT_VIEWED, target_id=str(question.pk), actor_id=consultant.pk
+    ).exists()
+
+
+def test_staff_of_another_department_get_404_on_the_attachment(client, other_consultant, permit_item, citizen):
+    question = _with_attachment(permit_item, citizen)
+    client.force_login(other_consultant)
+
+    response = client.get(reverse("admin:consultations_question_attachment", args=[question.pk]))
+
+    assert response.status_code == 404

@@ -13,11 +13,13 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal import roles
+from portal import audit, roles
 from portal.admin import ReadOnlyAdmin
 from portal.masking import mask_mobile
+from portal.models import AuditEvent
 
 from .. import selectors, services
+from ..downloads import attachment_response
 from ..models import Message, Question
 from .actions import STEPS, QuestionActionMixin, steps_for
 from .publish import PublishMixin
@@ -180,6 +182,7 @@ class QuestionAdmin(RecordMixin, PublishMixin, QuestionActionMixin, ReadOnlyAdmi
             path("record/", view(self.record_view), name="consultations_question_record"),
             path("<int:pk>/act/<str:action>/", view(self.action_view), name="consultations_question_act"),
             path("<int:pk>/publish/", view(self.publish_view), name="consultations_question_publish"),
+            path("<int:pk>/attachment/", view(self.attachment_view), name="consultations_question_attachment"),
             *super().get_urls(),
         ]
 
@@ -187,6 +190,13 @@ class QuestionAdmin(RecordMixin, PublishMixin, QuestionActionMixin, ReadOnlyAdmi
         if not self.has_view_permission(request):
             raise PermissionDenied
         return get_object_or_404(selectors.questions_for_staff(request.user).select_related("recorded_by"), pk=pk)
+
+    def attachment_view(self, request, pk):
+        """Stream the asker's attachment to staff who may see the question (recorded in the audit trail)."""
+        question = self._get_visible(request, pk)
+        response = attachment_response(question)
+        audit.record(AuditEvent.Action.DOCUMENT_VIEWED, request=request, target=question, detail="attachment: admin")
+        return response
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_record": self.may_record(request.user)}
