@@ -3,6 +3,7 @@
 from .questions.services import (
     faq_publish,
     faq_save,
+    handler_gone,
     may_follow_up,
     may_take_up,
     question_answer,
@@ -13,6 +14,7 @@ from .questions.services import (
     question_follow_up,
     question_forward,
     question_record,
+    question_release,
     question_resolve,
     staff_badge,
 )
@@ -21,6 +23,7 @@ __all__ = [
     "faq_publish",
     "faq_save",
     "may_follow_up",
+    "handler_gone",
     "may_take_up",
     "question_answer",
     "question_ask",
@@ -30,6 +33,7 @@ __all__ = [
     "question_follow_up",
     "question_forward",
     "question_record",
+    "question_release",
     "question_resolve",
     "staff_badge",
 ]

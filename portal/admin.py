@@ -25,7 +25,17 @@ from .masking import mask_email, mask_id_number, mask_mobile
 from .models import AuditEvent, CalendarDay, Department, District, User
 from .two_factor.actions import second_factor_reset
 
-IDENTITY_FIELDS = ["username", "kind", "real_name", "id_number", "organization_name", "credit_code", "mobile", "email"]
+IDENTITY_FIELDS = [
+    "username",
+    "kind",
+    "real_name",
+    "id_number",
+    "organization_name",
+    "credit_code",
+    "mobile",
+    "email",
+    "staff_number",
+]
 # Granted by the security administrator only, never by the holder to themselves.
 ROLE_FIELDS = ["groups", "department", "is_staff"]
 # Never editable from the admin: superusers are made with createsuperuser on the server, and
@@ -77,7 +87,17 @@ class UserAdmin(IdSearchMixin, RevealMixin, DjangoUserAdmin):
         ),
         (
             _("Staff"),
-            {"fields": ["department", "is_active", "is_staff", "is_superuser", "groups", "must_change_password"]},
+            {
+                "fields": [
+                    "staff_number",
+                    "department",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "must_change_password",
+                ]
+            },
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]

@@ -66,6 +66,8 @@ class AskForm(forms.Form):
     )
     # Set once the asker has seen the FAQ answers closest to their question (ask.js, or the page itself).
     faq_seen = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # One token per ask page: the same form sent twice (a double click, a resent page) finds its question.
+    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

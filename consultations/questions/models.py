@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -68,6 +69,9 @@ class Question(FSMModelMixin, models.Model):
         WINDOW = "window", _("At the window")
 
     reference = models.CharField(_("question reference"), max_length=20, unique=True)
+    # The token of the form it was sent from: a double click or a resent form finds the question
+    # already there instead of making a second one.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # Anyone may ask with a name and a mobile number; their link to the question carries this token.
     access_token = models.CharField(max_length=40, unique=True, default=new_access_token, editable=False)
     asker = models.ForeignKey(
@@ -218,10 +222,9 @@ class Question(FSMModelMixin, models.Model):
 
     @transition(field=state, source=State.IN_PROGRESS, target=State.QUEUED)
     def release(self, *, at):
-        """Put the question back in its queue for someone else to take up (the first responder stays)."""
+        """Put the question back in its queue for someone else to take up (first responder and deadline stay)."""
         self.handler = None
         self.claimed_at = None
-        self.queued_at = at
 
     @transition(field=state, source=State.IN_PROGRESS, target=State.ANSWERED)
     def answer(self, *, at):
@@ -253,6 +256,7 @@ class Message(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up question")
         FORWARD = "forward", _("Forwarded")
         CLAIM = "claim", _("Taken up")
+        RELEASED = "released", _("Put back in the queue")
         RESOLVED = "resolved", _("Marked resolved")
 
     question = models.ForeignKey(
@@ -315,6 +319,7 @@ class ReplyLimit(models.Model):
     kind = models.CharField(_("kind of reply"), max_length=14, choices=ReplyKind.choices, unique=True)
     amount = models.PositiveSmallIntegerField(
         _("limit"),
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("Working days; for questions outside the remit, working hours of the hall to forward them."),
     )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)

@@ -36,7 +36,7 @@ def staff_badge(user: User | None) -> str:
     """Return how a member of staff is named to the public: the staff number, never the name."""
     if user is None:
         return ""
-    return user.staff_number or f"{user.pk:05d}"
+    return user.staff_number or "—"  # never the name, nor an internal id; the administrator sets numbers
 
 
 def may_take_up(user: User, question: Question) -> bool:
@@ -98,14 +98,26 @@ def _own_application(asker: User | None, application: Application | None) -> App
     return application
 
 
-def _save_with_reference(question: Question) -> None:
+def _sent_before(form_token) -> Question | None:
+    """Return the question already sent from this form (a double click, a resent page), marked as such."""
+    existing = Question.objects.filter(form_token=form_token).first() if form_token else None
+    if existing is not None:
+        existing.already_sent = True
+    return existing
+
+
+def _save_with_reference(question: Question) -> Question:
+    """Save a new question under a fresh reference; return it, or the one its form already sent."""
     for _attempt in range(5):
         question.reference = new_reference(timezone.localdate(question.asked_at))
         try:
             with transaction.atomic():
                 question.save()
-            return
+            return question
         except IntegrityError:
+            existing = _sent_before(question.form_token)
+            if existing is not None:
+                return existing  # the other click won the race
             if Question.objects.filter(reference=question.reference).exists():
                 continue
             raise
@@ -128,10 +140,17 @@ def question_ask(
     attachment_check: CheckedUpload | None = None,
     channel: str = Question.Channel.ONLINE,
     recorded_by: User | None = None,
+    form_token=None,
     now: datetime | None = None,
 ) -> Question:
-    """Record a question and put it in its queue: the item's department, else the one named, else the general window."""
+    """Record a question and put it in its queue: the item's department, else the one named, else the general window.
+
+    The same form token returns the question it sent before, marked ``already_sent``.
+    """
     now = _now(now)
+    existing = _sent_before(form_token)
+    if existing is not None:
+        return existing
     if channel == Question.Channel.ONLINE and asker is None and not mobile:
         raise ActionRefused(_("Give a mobile number so that we can tell you when the answer is ready."))
     routed = item.department if item is not None else department
@@ -150,6 +169,7 @@ def question_ask(
         origin_department=routed,
         asked_at=now,
         queued_at=now,
+        form_token=form_token,
     )
     if attachment is not None:
         # Checked by content before (approvals.uploads.check_upload): the type comes from there.
@@ -157,7 +177,9 @@ def question_ask(
         question.attachment_type = attachment_check.content_type
         question.attachment.save(question.attachment_name, attachment, save=False)
     clock.clock_start(question, now=now)
-    _save_with_reference(question)
+    saved = _save_with_reference(question)
+    if saved is not question:
+        return saved
     _message(question, Message.Kind.QUESTION, at=now, author=asker, text=body)
     _tell_asker(
         question,
@@ -181,6 +203,7 @@ def question_record(
     topic: str,
     subject: str,
     body: str,
+    form_token=None,
     now: datetime | None = None,
 ) -> Question:
     """Record a question received by phone or at the window; whoever records it is its first responder.
@@ -204,8 +227,11 @@ def question_record(
         body=body,
         channel=channel,
         recorded_by=actor,
+        form_token=form_token,
         now=now,
     )
+    if getattr(question, "already_sent", False):
+        return question
     question.first_responder = actor
     if may_take_up(actor, question):
         question.claim(by=actor, at=now)
@@ -260,6 +286,31 @@ def question_classify(*, question_id: int, actor: User, kind: str, now: datetime
     return question
 
 
+def handler_gone(question: Question) -> bool:
+    """Return whether the question's handler can no longer act on it (left, or moved out of its queue)."""
+    handler = question.handler
+    return handler is None or not may_take_up(handler, question)
+
+
+@transaction.atomic
+def question_release(*, question_id: int, actor: User, now: datetime | None = None) -> Question:
+    """Put a question being handled back in its queue: by its handler, or by the queue's staff once the
+    handler can no longer act. Its deadline and first responder stay as they are."""
+    now = _now(now)
+    question = _lock(question_id)
+    if question.state != Question.State.IN_PROGRESS:
+        raise AlreadyHandled(
+            _("Question %(reference)s is not being handled any more (%(state)s).")
+            % {"reference": question.reference, "state": question.get_state_display()}
+        )
+    if question.handler_id != actor.pk and not (handler_gone(question) and may_take_up(actor, question)):
+        raise ActionRefused(_("Only its handler puts a question back in the queue, while they can act on it."))
+    _message(question, Message.Kind.RELEASED, at=now, author=actor)
+    question.release(at=now)
+    question.save()
+    return question
+
+
 @transaction.atomic
 def question_forward(
     *, question_id: int, actor: User, to: Department | None, note: str, now: datetime | None = None
@@ -276,6 +327,7 @@ def question_forward(
     question.forward(to=to, at=now)
     clock.clock_start(question, now=now)
     question.save()
+    clock.raise_alert_if_due(question)
     return question
 
 
@@ -347,6 +399,9 @@ def question_correct(
         raise ActionRefused(_("Only a member of staff who answered the question may correct the answer."))
     if not text.strip():
         raise ActionRefused(_("Write the correction."))
+    last = question.messages.order_by("-created_at", "-id").first()
+    if last.kind == Message.Kind.CORRECTION and last.author_id == actor.pk and last.text == text.strip():
+        raise AlreadyHandled(_("This correction was already sent."))
     _message(
         question,
         Message.Kind.CORRECTION,
@@ -394,6 +449,7 @@ def question_follow_up(*, question_id: int, text: str, now: datetime | None = No
         question.release(at=now)
     clock.clock_start(question, now=now)
     question.save()
+    clock.raise_alert_if_due(question)
     if question.handler_id:
         notification_send(
             user=question.handler,
@@ -429,9 +485,18 @@ def _index(entry: FaqEntry) -> None:
     FaqTerm.objects.bulk_create([FaqTerm(entry=entry, term=term, weight=weight) for term, weight in terms.items()])
 
 
-def _may_publish(actor: User) -> None:
+def faq_department_only(user: User) -> bool:
+    """Return whether the user publishes and edits only their own department's entries (consultation staff;
+    the general window's clerks publish for every department)."""
+    names = roles.user_roles(user)
+    return not user.is_superuser and roles.CONSULTANT in names and not ({roles.CLERK, roles.SUPERVISOR} & names)
+
+
+def _may_publish(actor: User, department: Department | None = None) -> None:
     if not (actor.is_staff and actor.has_perm("consultations.add_faqentry")):
         raise ActionRefused(_("Only consultation staff and window clerks publish FAQ entries."))
+    if department is not None and faq_department_only(actor) and department.pk != actor.department_id:
+        raise ActionRefused(_("You publish and edit the FAQ entries of your own department's items only."))
 
 
 @transaction.atomic
@@ -447,14 +512,14 @@ def faq_publish(
     now: datetime | None = None,
 ) -> FaqEntry:
     """Publish a question and its answer, edited free of personal details, as an FAQ entry."""
-    _may_publish(actor)
+    department = item.department if item is not None else department
+    _may_publish(actor, department)
     if source is not None:
         source = Question.objects.select_for_update().get(pk=source.pk)
         if source.first_reply_at is None:
             raise ActionRefused(_("Only an answered question can be published."))
         if FaqEntry.objects.filter(source=source).exists():
             raise AlreadyHandled(_("This question is already published in the FAQ."))
-    department = item.department if item is not None else department
     if department is None:
         raise ActionRefused(_("Choose the item or the department the entry belongs to."))
     entry = FaqEntry.objects.create(
@@ -474,9 +539,9 @@ def faq_publish(
 @transaction.atomic
 def faq_save(*, actor: User, entry: FaqEntry) -> FaqEntry:
     """Save an edited entry (text, item, published or withdrawn) and re-index it."""
-    _may_publish(actor)
     if entry.item_id:
         entry.department_id = entry.item.department_id
+    _may_publish(actor, entry.department)
     entry.save()
     _index(entry)
     return entry

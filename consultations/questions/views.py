@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -21,11 +23,11 @@ from portal.errors import ActionRefused
 from portal.models import Department, User
 from portal.personal_data import lookup_hash
 
-from . import selectors, services
+from . import clock, selectors, services
 from .clock import due_in_words
 from .downloads import attachment_response
 from .forms import AskForm, FaqSearchForm, FollowUpForm
-from .models import FaqEntry, Message, Question
+from .models import FaqEntry, Message, Question, ReplyKind
 
 SUGGESTIONS = 5
 FAQ_PAGE_SIZE = 10
@@ -82,9 +84,24 @@ def _render_ask(request, form, *, status=200, suggestions=(), reattach=False):
             "suggestions": suggestions,
             "reattach": reattach,
             "max_length": settings.QUESTION_MAX_LENGTH,
+            "reply_days": clock.limits()[ReplyKind.IN_SCOPE],
         },
         status=status,
     )
+
+
+def _land_on(question: Question):
+    if question.asker_id:
+        return redirect("consultations:question", question.reference)
+    return redirect("consultations:question_by_token", question.access_token)
+
+
+def _already_sent(request, question: Question):
+    """Land a form sent twice on the question it already made."""
+    messages.info(
+        request, _("This question was already sent (reference %(reference)s).") % {"reference": question.reference}
+    )
+    return _land_on(question)
 
 
 @never_cache
@@ -104,12 +121,16 @@ def ask(request):
         code = request.GET.get("item", "")
         if code and ServiceItem.objects.filter(code=code, is_active=True).exists():
             initial["item"] = code
+        initial["form_token"] = uuid.uuid4()
         return _render_ask(request, AskForm(user=request.user, initial=initial))
 
     form = AskForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         return _render_ask(request, form, status=400, reattach=bool(request.FILES))
     data = form.cleaned_data
+    sent = Question.objects.filter(form_token=data["form_token"]).first() if data["form_token"] else None
+    if sent is not None and sent.asker_id == (request.user.pk if request.user.is_authenticated else None):
+        return _already_sent(request, sent)
     if not data["faq_seen"]:
         # Without JavaScript the panel could not show: the page shows the answers once, then "send anyway".
         found = _similar(form.suggest_query(), item=data["item"], department=data["department"])
@@ -142,10 +163,13 @@ def ask(request):
             application=data.get("application"),
             attachment=data["attachment"],
             attachment_check=form.attachment_check,
+            form_token=data["form_token"] or None,
         )
     except ActionRefused as refused:
         form.add_error("application" if data.get("application") else None, refused.message)
         return _render_ask(request, form, status=400, reattach=bool(request.FILES))
+    if getattr(question, "already_sent", False):
+        return _already_sent(request, question)
     messages.success(
         request,
         _("Your question has been sent. Its reference is %(reference)s; a reply is due %(due)s.")

@@ -374,3 +374,33 @@ def test_staff_of_another_department_get_404_on_the_attachment(client, other_con
     response = client.get(reverse("admin:consultations_question_attachment", args=[question.pk]))
 
     assert response.status_code == 404
+
+
+def test_a_mistyped_question_address_is_404_not_500(client, consultant):
+    client.force_login(consultant)
+
+    assert client.get("/admin/consultations/question/abc/change/").status_code == 404
+
+
+def test_the_handler_puts_the_question_back_from_its_page(client, consultant, taken):
+    client.force_login(consultant)
+
+    assert _act(taken, "release") in client.get(_change(taken)).content.decode()
+    client.post(_act(taken, "release"))
+
+    taken.refresh_from_db()
+    assert taken.state == Question.State.QUEUED and taken.first_responder == consultant
+
+
+def test_forwarding_offers_only_departments_that_have_consultation_staff(
+    client, consultant, taken, other_consultant, market_department
+):
+    from portal.tests import factories as portal_factories  # noqa: PLC0415
+
+    nobody = portal_factories.department("gaj", "市公安局")
+    client.force_login(consultant)
+
+    page = client.get(_act(taken, "forward")).content.decode()
+
+    assert market_department.name in page
+    assert nobody.name not in page

@@ -331,3 +331,25 @@ def test_it_loads_the_suggestions_script_from_a_static_file(client, db):
 
     assert 'src="/static/consultations/ask.js"' in content
     assert "<script>" not in content
+
+
+def test_a_double_click_makes_one_question_and_lands_on_it(client, citizen, permit_item):
+    client.force_login(citizen)
+    data = _form(item=permit_item.code, form_token="6f1c2a3e-0000-4000-8000-000000000001")
+
+    first = client.post(URL, data)
+    second = client.post(URL, data)
+
+    question = Question.objects.get()
+    assert first["Location"] == second["Location"] == question.get_absolute_url()
+
+
+def test_the_ask_page_gives_the_reply_limit_in_force(client, citizen, permit_item):
+    from consultations.models import ReplyKind, ReplyLimit  # noqa: PLC0415
+
+    ReplyLimit.objects.create(kind=ReplyKind.IN_SCOPE, amount=1)
+    client.force_login(citizen)
+
+    page = client.get(URL).content.decode()
+
+    assert "在1个工作日内答复" in page

@@ -1,5 +1,6 @@
 """The question services: routing, who may act, the thread, follow-ups and corrections, the FAQ index."""
 
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -262,3 +263,58 @@ def test_answered_on_time_and_hours_to_first_reply_are_recorded(permit_item, cit
 
     assert question.answered_on_time is True
     assert question.first_reply_working_hours == 4.5  # 09:00-12:00 and 13:30-15:00
+
+
+def test_the_same_form_sent_twice_makes_one_question(permit_item, citizen):
+    token = uuid.uuid4()
+
+    first = factories.ask(permit_item, asker=citizen, form_token=token)
+    again = factories.ask(permit_item, asker=citizen, form_token=token)
+
+    assert again.pk == first.pk and again.already_sent
+    assert Question.objects.count() == 1
+
+
+def test_a_correction_sent_twice_is_recorded_once(permit_item, citizen, consultant):
+    question = factories.answered(permit_item, asker=citizen, handler=consultant)
+    services.question_correct(question_id=question.pk, actor=consultant, text="更正")
+
+    with pytest.raises(AlreadyHandled):
+        services.question_correct(question_id=question.pk, actor=consultant, text="更正")
+    assert question.messages.filter(kind=Message.Kind.CORRECTION).count() == 1
+
+
+def test_the_handler_puts_a_question_back_in_the_queue_keeping_deadline_and_first_responder(
+    permit_item, citizen, consultant
+):
+    question = factories.ask(permit_item, asker=citizen)
+    services.question_claim(question_id=question.pk, actor=consultant)
+    due = Question.objects.get(pk=question.pk).current_due_at
+
+    question = services.question_release(question_id=question.pk, actor=consultant)
+
+    assert question.state == Question.State.QUEUED and question.handler is None
+    assert question.first_responder == consultant
+    assert question.current_due_at == due
+
+
+def test_a_colleague_releases_only_when_the_handler_can_no_longer_act(permit_item, citizen, consultant):
+    colleague = portal_factories.staff("zx9", roles.CONSULTANT, permit_item.department)
+    question = factories.ask(permit_item, asker=citizen)
+    services.question_claim(question_id=question.pk, actor=consultant)
+
+    with pytest.raises(ActionRefused):
+        services.question_release(question_id=question.pk, actor=colleague)
+    consultant.is_active = False
+    consultant.save()
+    question = services.question_release(question_id=question.pk, actor=colleague)
+
+    assert question.state == Question.State.QUEUED
+
+
+def test_a_consultant_publishes_only_for_their_own_departments_items(permit_item, other_consultant, clerk):
+    with pytest.raises(ActionRefused):
+        services.faq_publish(actor=other_consultant, question_text="问", answer_text="答", item=permit_item)
+
+    entry = services.faq_publish(actor=clerk, question_text="施工许可问题", answer_text="答复内容", item=permit_item)
+    assert entry.department == permit_item.department

@@ -47,6 +47,10 @@ def _forward(question, actor, data):
     return services.question_forward(question_id=question.pk, actor=actor, to=data["to"], note=data["note"])
 
 
+def _release(question, actor, data):
+    return services.question_release(question_id=question.pk, actor=actor)
+
+
 def _correct(question, actor, data):
     return services.question_correct(question_id=question.pk, actor=actor, **data)
 
@@ -58,6 +62,7 @@ STEPS = {
         Step("classify", _("Classify the kind of reply"), _classify, forms.ClassifyForm),
         Step("answer", _("Answer"), _answer, forms.AnswerForm),
         Step("forward", _("Forward"), _forward, forms.ForwardForm),
+        Step("release", _("Put back in the queue"), _release),
         Step("correct", _("Correct the answer"), _correct, forms.CorrectForm),
     ]
 }
@@ -70,12 +75,16 @@ def steps_for(question: Question, user, messages_: list[Message] | None = None) 
     if question.state == Question.State.QUEUED:
         return ["claim"] if services.may_take_up(user, question) else []
     if question.state == Question.State.IN_PROGRESS:
-        return ["classify", "answer", "forward"] if question.handler_id == user.pk else []
+        if question.handler_id == user.pk:
+            return ["classify", "answer", "forward", "release"]
+        # A handler who left or moved on leaves the question to the queue's staff.
+        return ["release"] if services.handler_gone(question) and services.may_take_up(user, question) else []
     open_ = []
     thread = messages_ if messages_ is not None else list(question.messages.all())
     if any(m.kind == Message.Kind.ANSWER and m.author_id == user.pk for m in thread):
         open_.append("correct")
-    if user.has_perm("consultations.add_faqentry") and not _published(question):
+    own = not services.faq_department_only(user) or question.department_id == user.department_id
+    if user.has_perm("consultations.add_faqentry") and own and not _published(question):
         open_.append("publish")
     return open_
 
@@ -124,7 +133,7 @@ class QuestionActionMixin:
                 self.message_user(request, refused.message, messages.WARNING)
             else:
                 question.refresh_from_db()
-                self.message_user(request, self._done_message(action, question), messages.SUCCESS)
+                self.message_user(request, self._done_message(action, question, request.user), messages.SUCCESS)
             return redirect(change_url)
         context = {
             **self.admin_site.each_context(request),
@@ -138,11 +147,16 @@ class QuestionActionMixin:
         return TemplateResponse(request, "admin/consultations/question/action.html", context)
 
     @staticmethod
-    def _done_message(action: str, question: Question) -> str:
+    def _done_message(action: str, question: Question, user) -> str:
         if action == "classify" and question.current_due_at:
             return _("%(reference)s: now due %(due)s.") % {
                 "reference": question.reference,
                 "due": f"{timezone.localtime(question.current_due_at):%Y-%m-%d %H:%M}",
+            }
+        if action == "forward" and question.first_responder_id != user.pk:
+            return _("%(reference)s forwarded to %(queue)s; its first responder stays accountable.") % {
+                "reference": question.reference,
+                "queue": question.department.name if question.department_id else _("the hall's general window"),
             }
         if action == "forward":
             return _("%(reference)s forwarded to %(queue)s; you stay its first responder.") % {

@@ -10,17 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from approvals.models import ServiceItem
-from portal import errors, roles
+from portal import errors
 
 from .. import services
 from ..models import FaqEntry
 from .forms import FaqEntryForm
 
-
-def department_only(user) -> bool:
-    """Return whether the user keeps only their own department's entries (consultation staff)."""
-    names = roles.user_roles(user)
-    return not user.is_superuser and roles.CONSULTANT in names and not ({roles.CLERK, roles.SUPERVISOR} & names)
+department_only = services.faq_department_only
 
 
 @admin.register(FaqEntry)

@@ -5,10 +5,12 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import ServiceItem
+from portal import roles
 from portal.forms import plain_error_messages
 from portal.models import Department
 from portal.validators import validate_mobile
 
+from .. import services
 from ..models import FaqEntry, Question, ReplyKind, Topic
 
 
@@ -76,12 +78,14 @@ class ForwardForm(forms.Form):
     note = forms.CharField(
         label=_("Note for the receiving department"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Staff only: why the question belongs there. You stay its first responder."),
+        help_text=_("Staff only: why the question belongs there. The first responder stays accountable."),
     )
 
     def __init__(self, *args, question: Question, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = _departments().exclude(pk=question.department_id)
+        # Only departments with consultation staff to take the question up; the general window always.
+        reachable = _departments().filter(staff__is_active=True, staff__groups__name=roles.CONSULTANT).distinct()
+        self.fields["to"].queryset = reachable.exclude(pk=question.department_id)
         plain_error_messages(self)
 
     def clean_note(self):
@@ -94,6 +98,8 @@ class ForwardForm(forms.Form):
 class RecordForm(forms.Form):
     """A question received by phone or at the window, typed in by the member of staff who took it."""
 
+    # One token per record page: the same form sent twice finds the question it recorded.
+    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     channel = forms.ChoiceField(
         label=_("Received"),
         choices=[(Question.Channel.PHONE, _("By phone")), (Question.Channel.WINDOW, _("At the window"))],
@@ -162,9 +168,12 @@ class PublishForm(forms.Form):
         label=_("I have checked the flagged passages: they are not personal details"), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = _items()
+        items = _items()
+        if services.faq_department_only(user):
+            items = items.filter(department_id=user.department_id)
+        self.fields["item"].queryset = items
         plain_error_messages(self)
 
     def publishable_text(self) -> str:

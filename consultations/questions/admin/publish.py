@@ -72,7 +72,9 @@ class PublishMixin:
                 messages.WARNING,
             )
             return redirect(change_url)
-        form = PublishForm(request.POST or None, initial=None if request.method == "POST" else initial_for(question))
+        form = PublishForm(
+            request.POST or None, user=request.user, initial=None if request.method == "POST" else initial_for(question)
+        )
         preview = None
         if request.method == "POST" and form.is_valid():
             text = form.publishable_text()

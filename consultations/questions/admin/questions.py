@@ -6,6 +6,7 @@ Nobody adds, edits or deletes a question or a message here: each step is a page 
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
@@ -189,6 +190,10 @@ class QuestionAdmin(RecordMixin, PublishMixin, QuestionActionMixin, ReadOnlyAdmi
     def _get_visible(self, request, pk) -> Question:
         if not self.has_view_permission(request):
             raise PermissionDenied
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            raise Http404("No such question") from None  # a mistyped address, not an error of ours
         return get_object_or_404(selectors.questions_for_staff(request.user).select_related("recorded_by"), pk=pk)
 
     def attachment_view(self, request, pk):

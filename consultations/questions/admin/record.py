@@ -1,5 +1,8 @@
 """A question received by phone or at the window, recorded by the member of staff who took it."""
 
+import uuid
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,7 +23,7 @@ class RecordMixin:
         """Record the question through the service and open it (taken up at once when in one's own queue)."""
         if not self.may_record(request.user):
             raise PermissionDenied
-        form = RecordForm(request.POST if request.method == "POST" else None)
+        form = RecordForm(request.POST if request.method == "POST" else None, initial={"form_token": uuid.uuid4()})
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -34,10 +37,19 @@ class RecordMixin:
                     topic=data["topic"],
                     subject=data["subject"],
                     body=data["body"],
+                    form_token=data["form_token"] or None,
                 )
             except errors.ActionRefused as refused:
                 form.add_error(None, refused.message)
             else:
+                if getattr(question, "already_sent", False):
+                    self.message_user(
+                        request,
+                        _("This question was already sent (reference %(reference)s).")
+                        % {"reference": question.reference},
+                        messages.WARNING,
+                    )
+                    return redirect("admin:consultations_question_change", question.pk)
                 self.message_user(
                     request,
                     _("Question %(reference)s recorded; you are its first responder.")
