@@ -320,3 +320,15 @@ def test_the_question_page_costs_the_same_queries_with_a_long_thread(
         response = client.get(_url(long))
 
     assert len(response.context["rows"]) > 6
+
+
+def test_a_forwarding_deadline_is_not_shown_as_a_reply_deadline(client, citizen, permit_item, consultant):
+    question = factories.ask(permit_item, asker=citizen)
+    services.question_claim(question_id=question.pk, actor=consultant)
+    services.question_classify(question_id=question.pk, actor=consultant, kind="outside_remit")
+    client.force_login(citizen)
+
+    page = client.get(_url(question)).content.decode()
+
+    assert gettext("To be passed to the competent department") in page
+    assert gettext("Reply due") not in page
