@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .appointments import views as appointments
 from .questions import views
 
 app_name = "consultations"
@@ -14,4 +15,9 @@ urlpatterns = [
     # The private link of someone who asked without an account (sent to their mobile).
     path("consultations/link/<str:token>/", views.question_by_token, name="question_by_token"),
     path("consultations/link/<str:token>/attachment/", views.attachment_by_token, name="attachment_by_token"),
+    path("appointments/", appointments.index, name="appointments"),
+    path("appointments/<str:code>/", appointments.appointment, name="appointment"),
+    # From a link (e-mail, text message): a GET shows the form, only a POST with the ID tail cancels.
+    path("appointments/<str:code>/cancel/", appointments.cancel_by_code, name="appointment_cancel"),
+    path("hall/display/", appointments.display, name="hall_display"),
 ]

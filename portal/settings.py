@@ -537,3 +537,14 @@ QUESTION_RATE_LIMIT_MOBILE = env.str("QUESTION_RATE_LIMIT_MOBILE", default="5/d"
 QUESTION_RATE_LIMIT_IP = env.str("QUESTION_RATE_LIMIT_IP", default="20/h")
 # The similar-answers panel asks again as the asker types (debounced): a light limit per address.
 QUESTION_FAQ_SUGGEST_RATE_LIMIT = env.str("QUESTION_FAQ_SUGGEST_RATE_LIMIT", default="60/m")
+
+# --- Consultations: appointments at the hall (网上预约) ---
+# Open bookings one person may hold at once; changes and cancellations allowed until this many hours before.
+APPOINTMENT_MAX_OPEN = env.int("APPOINTMENT_MAX_OPEN", default=3)
+APPOINTMENT_CHANGE_UNTIL_HOURS = env.int("APPOINTMENT_CHANGE_UNTIL_HOURS", default=2)
+# This many no-shows within the window suspend online booking for the given number of days.
+APPOINTMENT_NO_SHOW_LIMIT = env.int("APPOINTMENT_NO_SHOW_LIMIT", default=3)
+APPOINTMENT_NO_SHOW_WINDOW_DAYS = env.int("APPOINTMENT_NO_SHOW_WINDOW_DAYS", default=90)
+APPOINTMENT_SUSPENSION_DAYS = env.int("APPOINTMENT_SUSPENSION_DAYS", default=30)
+# A queue number called this many times without an answer is marked missed.
+APPOINTMENT_MISSED_AFTER_CALLS = env.int("APPOINTMENT_MISSED_AFTER_CALLS", default=3)
