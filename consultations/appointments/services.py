@@ -400,11 +400,15 @@ class NoShowResult:
 
 
 def no_shows_mark(*, today: date | None = None) -> NoShowResult:
-    """Mark as no-shows the bookings of past days never checked in, and suspend repeat no-shows."""
+    """Mark as no-shows the bookings of past days never checked in, and suspend repeat no-shows.
+
+    A booking whose window closed that day is not the holder's fault: it ends cancelled, not a no-show.
+    """
     today = today or timezone.localdate()
     result = NoShowResult()
     late = Appointment.objects.filter(state=Appointment.State.BOOKED, day__lt=today)
-    for pk, holder_id in list(late.values_list("pk", "holder_id")):
+    late.filter(closure_flagged=True).update(state=Appointment.State.CANCELLED, cancelled_at=timezone.now())
+    for pk, holder_id in list(late.filter(closure_flagged=False).values_list("pk", "holder_id")):
         with transaction.atomic():
             if not Appointment.objects.filter(pk=pk, state=Appointment.State.BOOKED).update(
                 state=Appointment.State.NO_SHOW

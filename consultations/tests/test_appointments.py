@@ -250,3 +250,19 @@ def test_the_open_bookings_of_one_person_are_limited(official_calendar, window, 
 
     with pytest.raises(ActionRefused):
         services.appointment_book(holder=citizen, slot_id=slots[2].pk, now=at(2026, 10, 9, 10, 0))
+
+
+def test_a_booking_on_a_day_the_window_closed_is_not_a_no_show(
+    official_calendar, window, permit_item, citizen, administrator
+):
+    slot = af.slots(window, date(2026, 10, 12))[0]
+    appointment = services.appointment_book(
+        holder=citizen, slot_id=slot.pk, item=permit_item, now=at(2026, 10, 9, 10, 0)
+    )
+    services.closure_add(counter=window, day=date(2026, 10, 12), reason="停电检修", actor=administrator)
+
+    result = services.no_shows_mark(today=date(2026, 10, 13))
+
+    appointment.refresh_from_db()
+    assert result.no_shows == 0
+    assert appointment.state == Appointment.State.CANCELLED
