@@ -150,8 +150,8 @@ class ClosureAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     ngettext(
-                        "Closed: %(closure)s. %(count)s booking was flagged, its holder asked to choose a new time.",
-                        "Closed: %(closure)s. %(count)s bookings were flagged, their holders asked to choose a new time.",
+                        "Closed: %(closure)s. %(count)s booking was flagged, its holder asked to choose anew.",
+                        "Closed: %(closure)s. %(count)s bookings were flagged, their holders asked to choose anew.",
                         count,
                     )
                     % {"closure": closure, "count": count},

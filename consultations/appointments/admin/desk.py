@@ -124,7 +124,7 @@ class QueueTicketAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         context = self._context(request, None, _("Hall desk: today's appointments"), counters=counters, today=today)
         return TemplateResponse(request, "admin/consultations/queueticket/desk_index.html", context)
 
-    def desk_view(self, request, counter_id, find_form=None, walk_in_form=None, status=200):
+    def desk_view(self, request, counter_id, find_form=None, walk_in_form=None, find_error=None):
         """Show one window's desk: check-in, walk-ins, the number being called, the queue, today's bookings."""
         counter = self._counter(request, counter_id)
         today = timezone.localdate()
@@ -151,9 +151,10 @@ class QueueTicketAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             done=done,
             missed_after=settings.APPOINTMENT_MISSED_AFTER_CALLS,
             find_form=find_form or FindForm(),
+            find_error=find_error,
             walk_in_form=walk_in_form or WalkInForm(),
         )
-        return TemplateResponse(request, "admin/consultations/queueticket/desk.html", context, status=status)
+        return TemplateResponse(request, "admin/consultations/queueticket/desk.html", context)
 
     def _confirm_page(self, request, counter, appointments):
         rows = [(a, masked_id_of(a.holder), local_time(a.slot.starts_at)) for a in appointments]
@@ -182,14 +183,13 @@ class QueueTicketAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             )
         appointments = list(found.order_by("slot__starts_at"))
         if not appointments:
-            form = FindForm()  # the number typed is not shown back
-            form.add_error(
-                None,
+            # A fresh form: the number typed is not shown back.
+            error = (
                 _("No booking has this code.")
                 if is_code(query)
-                else _("This ID number has no booking today; give the visitor a walk-in number or book a time."),
+                else _("This ID number has no booking today; give the visitor a walk-in number or book a time.")
             )
-            return self.desk_view(request, counter.pk, find_form=form)
+            return self.desk_view(request, counter.pk, find_error=error)
         return self._confirm_page(request, counter, appointments)
 
     def confirm_view(self, request, counter_id, appointment_id):
