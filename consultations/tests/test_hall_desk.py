@@ -250,8 +250,16 @@ def test_the_desk_runs_the_same_queries_for_one_or_many_visitors(client, clerk, 
 
     for n in range(6):
         holder = factories.citizen(f"visitor{n}", "访客")
-        booking(window, holder, permit_item, slot=today_slot(window, 11, 15 * (n % 4) if n < 4 else 0 + n))
+        booking(window, holder, permit_item, slot=today_slot(window, 11 + n))
         client.post(url("_walk_in", window.pk), {"name": f"访客{n}"})
     client.post(url("_call", window.pk))
 
     assert _desk_queries(client, window) == one
+
+
+def test_the_admin_home_links_clerks_to_the_desk(client, clerk, window):
+    client.force_login(clerk)
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert url("_index") in page
