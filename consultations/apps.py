@@ -13,6 +13,7 @@ class ConsultationsConfig(AppConfig):
         # Modules that import models come here: when Django imports this file, no model is loaded yet.
         from portal.clock import registry  # noqa: PLC0415 - imports models
 
+        from .appointments import queues as appointment_queues  # noqa: PLC0415 - imports models
         from .questions import clock, queues  # noqa: PLC0415 - imports models
         from .questions.demo import load_demo_questions  # noqa: PLC0415 - imports models
         from .questions.views import guide_faq_section, my_questions_section  # noqa: PLC0415 - imports models
@@ -22,6 +23,7 @@ class ConsultationsConfig(AppConfig):
         demo.register("consultations", order=50, loader=load_demo_questions)
         # The staff queue on the admin's home page (window clerks and consultation staff).
         queues.register()
+        appointment_queues.register()  # the hall desk, with today's bookings to check in
         # The item's published answers and "ask about this item" on every guide page.
         guide_sections.register(
             "questions", order=10, template="consultations/_guide_faq.html", context=guide_faq_section

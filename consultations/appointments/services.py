@@ -115,7 +115,10 @@ def slots_generate_ahead(*, today: date | None = None) -> int:
 def rule_changed(*, counter: Counter, today: date | None = None) -> None:
     """After an opening rule changed: drop the future slots nobody booked, and generate them anew."""
     today = today or timezone.localdate()
-    Slot.objects.filter(counter=counter, day__gt=today, booked_online=0, booked_staff=0).delete()
+    # A slot whose bookings were all cancelled is still referenced by them (PROTECT): it stays.
+    Slot.objects.filter(
+        counter=counter, day__gt=today, booked_online=0, booked_staff=0, appointments__isnull=True
+    ).delete()
     slots_generate(
         counter=counter, start=today + timedelta(days=1), end=today + timedelta(days=counter.rule.book_until_days)
     )
