@@ -543,13 +543,21 @@ def queue_order(tickets):
 
 @transaction.atomic
 def call_next(*, counter: Counter, actor: User, now: datetime | None = None) -> QueueTicket | None:
-    """Call the next waiting number of the window (None when nobody waits)."""
+    """Call the next waiting number of the window (None when nobody waits).
+
+    One number is called at a time: while one is being called, a second click (or a colleague at the same
+    window) is told to finish it first. The window's row is locked, so two clicks cannot both call.
+    """
     now = _now(now)
-    waiting = queue_order(
-        QueueTicket.objects.select_for_update(skip_locked=True).filter(
-            counter=counter, day=timezone.localdate(now), state=QueueTicket.State.WAITING
+    day = timezone.localdate(now)
+    Counter.objects.select_for_update().filter(pk=counter.pk).first()
+    current = QueueTicket.objects.filter(counter=counter, day=day, state=QueueTicket.State.CALLED).first()
+    if current is not None:
+        raise AlreadyHandled(
+            _("Number %(label)s is being called: mark it served or missed before calling the next.")
+            % {"label": current.label}
         )
-    )
+    waiting = queue_order(QueueTicket.objects.filter(counter=counter, day=day, state=QueueTicket.State.WAITING))
     ticket = waiting.first()
     if ticket is None:
         return None

@@ -266,3 +266,13 @@ def test_a_booking_on_a_day_the_window_closed_is_not_a_no_show(
     appointment.refresh_from_db()
     assert result.no_shows == 0
     assert appointment.state == Appointment.State.CANCELLED
+
+
+def test_a_second_call_while_a_number_is_called_is_refused(official_calendar, window, clerk):
+    for name in ("甲", "乙"):
+        services.walk_in_ticket(counter=window, name=name, actor=clerk, now=at(2026, 10, 12, 9, 5))
+    services.call_next(counter=window, actor=clerk, now=at(2026, 10, 12, 9, 6))
+
+    with pytest.raises(AlreadyHandled):
+        services.call_next(counter=window, actor=clerk, now=at(2026, 10, 12, 9, 6))
+    assert QueueTicket.objects.filter(state=QueueTicket.State.CALLED).count() == 1

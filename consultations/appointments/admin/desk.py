@@ -250,18 +250,11 @@ class QueueTicketAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         counter = self._counter(request, counter_id)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        current = QueueTicket.objects.filter(
-            counter=counter, day=timezone.localdate(), state=QueueTicket.State.CALLED
-        ).first()
-        if current is not None:
-            self.message_user(
-                request,
-                _("Number %(label)s is being called: mark it served or missed before calling the next.")
-                % {"label": current.label},
-                messages.WARNING,
-            )
+        try:
+            ticket = services.call_next(counter=counter, actor=request.user)
+        except errors.ActionRefused as refused:
+            self.message_user(request, refused.message, messages.WARNING)
             return redirect(self._desk_url(counter))
-        ticket = services.call_next(counter=counter, actor=request.user)
         if ticket is None:
             self.message_user(request, _("Nobody is waiting at this window."), messages.INFO)
         else:
