@@ -71,9 +71,7 @@ def _selection(request, params) -> dict:
     keep = {"application": application.reference} if application else {"item": item.code}
     context["keep"] = keep
     counters = list(services.counters_for(item).select_related("rule"))
-    context["counters"] = [
-        (counter, f"?{urlencode({**keep, 'counter': counter.pk})}") for counter in counters
-    ]
+    context["counters"] = [(counter, f"?{urlencode({**keep, 'counter': counter.pk})}") for counter in counters]
     counter = counters[0] if len(counters) == 1 else _pick(counters, params.get("counter", ""))
     context["counter"] = counter
     if counter is None:
@@ -101,10 +99,7 @@ def index(request):
     if not _books_for_self(request.user):
         messages.error(
             request,
-            _(
-                "Staff accounts do not book here: book for a caller or a visitor from the hall's pages in the "
-                "admin."
-            ),
+            _("Staff accounts do not book here: book for a caller or a visitor from the hall's pages in the admin."),
         )
         return render(request, "consultations/appointments/index.html", {"staff": True}, status=403)
     if request.method != "POST":
@@ -183,7 +178,9 @@ def appointment(request, code):
     try:
         if form.cleaned_data["action"] == "cancel":
             services.appointment_cancel(appointment_id=found.pk, actor=request.user)
-            messages.success(request, _("Appointment %(code)s is cancelled; its place is free again.") % {"code": found.code})
+            messages.success(
+                request, _("Appointment %(code)s is cancelled; its place is free again.") % {"code": found.code}
+            )
             return redirect(found.get_absolute_url())
         moved = services.appointment_change(appointment_id=found.pk, slot_id=form.cleaned_data["slot"])
     except services.SlotTaken as taken:
