@@ -23,7 +23,7 @@ from portal.models import User
 
 from . import selectors, services
 from .forms import BookForm, CancelByCodeForm, ChangeForm
-from .models import Appointment
+from .models import Appointment, Slot
 
 # Mail scanners follow links, people mistype: a wrong ID tail is allowed this often per address.
 CANCEL_BY_CODE_RATE = "10/h"
@@ -128,6 +128,9 @@ def index(request):
     except ActionRefused as refused:  # suspensions, limits, a window or a day not offered, a double click
         messages.error(request, refused.message)
         return _render_index(request, context, status=400)
+    except Slot.DoesNotExist:  # a time withdrawn after a rule change while the page was open
+        messages.error(request, _("That time is no longer offered; choose another one."))
+        return _render_index(request, context, status=400)
     messages.success(
         request,
         _("Your appointment is booked. Its confirmation code is %(code)s; show it at the hall.")
@@ -188,6 +191,9 @@ def appointment(request, code):
         return _appointment_page(request, found, status=409, taken=taken.message, alternatives=alternatives)
     except ActionRefused as refused:  # after the deadline, already cancelled, a double click
         messages.error(request, refused.message)
+        return redirect(found.get_absolute_url())
+    except Slot.DoesNotExist:
+        messages.error(request, _("That time is no longer offered; choose another one."))
         return redirect(found.get_absolute_url())
     messages.success(
         request,

@@ -167,6 +167,15 @@ def test_a_refused_booking_keeps_the_choice_and_says_why(client, citizen, permit
     assert f'value="{monday_slots[0].pk}"' in page  # the times of the day are still offered
 
 
+def test_a_time_no_longer_offered_is_refused_with_a_message(client, citizen, permit_item, monday_slots):
+    client.force_login(citizen)
+
+    response = client.post(_book_url(), {"item": permit_item.code, "slot": monday_slots[-1].pk + 1000})
+
+    assert response.status_code == 400
+    assert escape(gettext("That time is no longer offered; choose another one.")) in response.content.decode()
+
+
 def test_the_application_link_preselects_its_item_and_links_its_reference(client, citizen, permit_item, window):
     application = approval_factories.submitted(permit_item, citizen)
     af.slots(window, MONDAY)
