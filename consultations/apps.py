@@ -14,6 +14,7 @@ class ConsultationsConfig(AppConfig):
         from portal.clock import registry  # noqa: PLC0415 - imports models
 
         from .appointments import queues as appointment_queues  # noqa: PLC0415 - imports models
+        from .appointments.views import guide_appointments_section, my_appointments_section  # noqa: PLC0415
         from .questions import clock, queues  # noqa: PLC0415 - imports models
         from .questions.demo import load_demo_questions  # noqa: PLC0415 - imports models
         from .questions.views import guide_faq_section, my_questions_section  # noqa: PLC0415 - imports models
@@ -27,6 +28,19 @@ class ConsultationsConfig(AppConfig):
         # The item's published answers and "ask about this item" on every guide page.
         guide_sections.register(
             "questions", order=10, template="consultations/_guide_faq.html", context=guide_faq_section
+        )
+        # "Book a time at the hall" on the guide page of every item that needs a visit.
+        guide_sections.register(
+            "appointments",
+            order=20,
+            template="consultations/appointments/_guide_section.html",
+            context=guide_appointments_section,
+        )
+        personal_centre.register(
+            "appointments",
+            order=35,
+            template="consultations/appointments/_me_section.html",
+            context=my_appointments_section,
         )
         personal_centre.register(
             "questions", order=30, template="consultations/me_questions.html", context=my_questions_section
