@@ -302,6 +302,8 @@ def application_detail(request, reference):
             "days_over": -left if left is not None and left < 0 else 0,
             "promised_date": deadlines.day_of(application.promised_due_at) if application.promised_due_at else None,
             "can_withdraw": application.state in (State.DRAFT, State.SUBMITTED, State.NEEDS_CORRECTION, State.ACCEPTED),
+            # States in which a visit to the hall may still be due (originals to show, the result to collect).
+            "visit_states": VISIT_STATES,
         },
     )
 
@@ -391,6 +393,15 @@ def my_applications_section(request) -> dict:
     rows = [(a, selectors.next_step(a), selectors.due_date(a)) for a in page]
     return {"applications_page": page, "application_rows": rows}
 
+
+VISIT_STATES = (
+    State.SUBMITTED,
+    State.NEEDS_CORRECTION,
+    State.ACCEPTED,
+    State.IN_REVIEW,
+    State.SUSPENDED,
+    State.APPROVED,
+)
 
 NOTICE_TITLES = {
     "acceptance": _("Notice of acceptance"),

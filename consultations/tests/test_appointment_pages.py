@@ -379,3 +379,16 @@ def test_a_citizen_sees_only_their_own_appointments_in_the_personal_centre(clien
     client.force_login(other_citizen)
 
     assert booked.code not in _section(client.get(reverse("me")))
+
+
+def test_an_application_that_needs_a_visit_links_to_booking_with_its_reference(client, citizen, permit_item):
+    from approvals.tests import factories as approval_factories  # noqa: PLC0415
+
+    permit_item.online_depth = 3  # one visit, to collect the result
+    permit_item.save()
+    application = approval_factories.submitted(permit_item, citizen)
+    client.force_login(citizen)
+
+    page = client.get(reverse("approvals:application_detail", args=[application.reference])).content.decode()
+
+    assert f"/appointments/?application={application.reference}" in page
