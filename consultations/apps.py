@@ -13,6 +13,7 @@ class ConsultationsConfig(AppConfig):
         # Modules that import models come here: when Django imports this file, no model is loaded yet.
         from portal.clock import registry  # noqa: PLC0415 - imports models
 
+        from .appointments.demo import load_demo_appointments  # noqa: PLC0415 - imports models
         from .questions import clock, queues  # noqa: PLC0415 - imports models
         from .questions.demo import load_demo_questions  # noqa: PLC0415 - imports models
         from .questions.views import guide_faq_section, my_questions_section  # noqa: PLC0415 - imports models
@@ -20,6 +21,7 @@ class ConsultationsConfig(AppConfig):
         registry.register(clock.reply_clock())
         registry.register(clock.forward_clock())
         demo.register("consultations", order=50, loader=load_demo_questions)
+        demo.register("appointments", order=60, loader=load_demo_appointments)
         # The staff queue on the admin's home page (window clerks and consultation staff).
         queues.register()
         # The item's published answers and "ask about this item" on every guide page.
