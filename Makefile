@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: help install run test lint format check messages clean bench bench-sla bench-print bench-faq
+.PHONY: help install run test lint format check messages clean bench bench-sla bench-print bench-faq bench-booking
 
 help:
 	@echo "make run    install, migrate, load demo data, start web, the Celery workers and beat"
@@ -60,3 +60,8 @@ bench-print: install
 # The FAQ search with 10,000 published entries; the issue's figure is on PostgreSQL (set DATABASE_URL).
 bench-faq: install
 	$(PY) scripts/bench_faq_search.py 10000
+
+# 400 people booking slots of 10 places from 20 threads at once, beside a plain INSERT per booking;
+# the issue's figure is on PostgreSQL (DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_booking).
+bench-booking: install
+	$(PY) scripts/bench_booking.py 400 20

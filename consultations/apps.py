@@ -14,6 +14,7 @@ class ConsultationsConfig(AppConfig):
         from portal.clock import registry  # noqa: PLC0415 - imports models
 
         from .appointments import queues as appointment_queues  # noqa: PLC0415 - imports models
+        from .appointments.demo import load_demo_appointments  # noqa: PLC0415 - imports models
         from .appointments.views import guide_appointments_section, my_appointments_section  # noqa: PLC0415
         from .questions import clock, queues  # noqa: PLC0415 - imports models
         from .questions.demo import load_demo_questions  # noqa: PLC0415 - imports models
@@ -22,6 +23,7 @@ class ConsultationsConfig(AppConfig):
         registry.register(clock.reply_clock())
         registry.register(clock.forward_clock())
         demo.register("consultations", order=50, loader=load_demo_questions)
+        demo.register("appointments", order=60, loader=load_demo_appointments)
         # The staff queue on the admin's home page (window clerks and consultation staff).
         queues.register()
         appointment_queues.register()  # the hall desk, with today's bookings to check in

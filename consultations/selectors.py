@@ -1,5 +1,7 @@
 """The selectors of consultations (re-exported from their packages)."""
 
+from .appointments.figures import appointment_figures
+from .appointments.selectors import appointment_get_for_user, appointments_of, free_days, free_slots
 from .questions.selectors import (
     accountable,
     faq_entry_get,
@@ -17,6 +19,11 @@ from .questions.selectors import (
 
 __all__ = [
     "accountable",
+    "appointment_figures",
+    "appointment_get_for_user",
+    "appointments_of",
+    "free_days",
+    "free_slots",
     "faq_entry_get",
     "faq_for_item",
     "faq_search",

@@ -548,3 +548,19 @@ APPOINTMENT_NO_SHOW_WINDOW_DAYS = env.int("APPOINTMENT_NO_SHOW_WINDOW_DAYS", def
 APPOINTMENT_SUSPENSION_DAYS = env.int("APPOINTMENT_SUSPENSION_DAYS", default=30)
 # A queue number called this many times without an answer is marked missed.
 APPOINTMENT_MISSED_AFTER_CALLS = env.int("APPOINTMENT_MISSED_AFTER_CALLS", default=3)
+
+# --- appointments beat ---
+# Slots for the bookable days ahead at 01:00, the next working day's reminders at 18:00, and the
+# past days' bookings never checked in marked as no-shows at 00:30 (consultations/appointments/tasks.py).
+CELERY_BEAT_SCHEDULE["appointment-slots-ahead"] = {
+    "task": "consultations.appointments.tasks.appointment_slots_ahead",
+    "schedule": crontab(hour=1, minute=0),
+}
+CELERY_BEAT_SCHEDULE["appointment-reminders"] = {
+    "task": "consultations.appointments.tasks.appointment_reminders",
+    "schedule": crontab(hour=18, minute=0),
+}
+CELERY_BEAT_SCHEDULE["appointment-no-shows"] = {
+    "task": "consultations.appointments.tasks.appointment_no_shows",
+    "schedule": crontab(hour=0, minute=30),
+}

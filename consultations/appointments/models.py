@@ -274,6 +274,8 @@ class QueueTicket(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.WAITING)
     calls = models.PositiveSmallIntegerField(_("calls"), default=0)
     checked_in_at = models.DateTimeField(_("checked in"))
+    # The wait is measured to the first call; the display orders by the last.
+    first_called_at = models.DateTimeField(_("first called"), null=True, blank=True)
     called_at = models.DateTimeField(_("last called"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     issued_by = models.ForeignKey(

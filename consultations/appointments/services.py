@@ -562,7 +562,7 @@ def call_next(*, counter: Counter, actor: User, now: datetime | None = None) -> 
     if ticket is None:
         return None
     QueueTicket.objects.filter(pk=ticket.pk).update(
-        state=QueueTicket.State.CALLED, calls=1, called_at=now, called_by=actor
+        state=QueueTicket.State.CALLED, calls=1, first_called_at=now, called_at=now, called_by=actor
     )
     ticket.refresh_from_db()
     return ticket

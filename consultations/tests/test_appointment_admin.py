@@ -6,13 +6,22 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from consultations.appointments import services
 from consultations.models import Appointment, Closure, Counter, Slot
 from consultations.tests import appointment_factories as af
 from portal.models import Notification
 from portal.tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    """Read the staff's messages in English here (the page's Chinese is the translation of the same text)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
