@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from consultations.appointments import services
 from consultations.models import Appointment, Closure, Counter, Slot
@@ -14,21 +14,7 @@ from consultations.tests import appointment_factories as af
 from portal.models import Notification
 from portal.tests import factories
 
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """Read the staff's messages in English here (the page's Chinese is the translation of the same text)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def window(permit_item):
-    return af.counter(departments=[permit_item.department], online_capacity=2, staff_capacity=1)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def slot_on(window, day: date, hour=9) -> Slot:

@@ -29,11 +29,6 @@ def official_calendar(db):
     calendar_load_official()
 
 
-@pytest.fixture
-def window(permit_item):
-    return af.counter(departments=[permit_item.department], online_capacity=2, staff_capacity=1)
-
-
 def test_it_finds_the_tasks_through_the_apps_tasks_module():
     app.loader.import_default_modules()
 

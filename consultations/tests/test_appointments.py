@@ -25,11 +25,6 @@ def official_calendar(db):
     calendar_load_official()
 
 
-@pytest.fixture
-def window(permit_item):
-    return af.counter(departments=[permit_item.department], online_capacity=2, staff_capacity=1)
-
-
 def test_a_make_up_saturday_has_slots_and_a_holiday_has_none(official_calendar, window):
     make_up_saturday = date(2026, 10, 10)  # 调休: a working Saturday after National Day
     holiday = date(2026, 10, 1)

@@ -6,29 +6,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from consultations.appointments import services
 from consultations.models import Appointment, QueueTicket, Slot
-from consultations.tests import appointment_factories as af
 from portal import work_queues
 from portal.tests import factories
 
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """Read the staff's messages in English here (the page's Chinese is the translation of the same text)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def window(permit_item):
-    return af.counter(departments=[permit_item.department], online_capacity=2, staff_capacity=1)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def today_slot(window, hour=9, minute=0, day=None) -> Slot:
