@@ -2,3 +2,4 @@
 
 from .appointments import admin as appointments_admin  # noqa: F401
 from .questions import admin  # noqa: F401
+from .ratings import admin as ratings_admin  # noqa: F401

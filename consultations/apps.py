@@ -19,9 +19,12 @@ class ConsultationsConfig(AppConfig):
         from .questions import clock, queues  # noqa: PLC0415 - imports models
         from .questions.demo import load_demo_questions  # noqa: PLC0415 - imports models
         from .questions.views import guide_faq_section, my_questions_section  # noqa: PLC0415 - imports models
+        from .ratings import clock as rating_clock  # noqa: PLC0415 - imports models
 
         registry.register(clock.reply_clock())
         registry.register(clock.forward_clock())
+        registry.register(rating_clock.visit_clock())
+        registry.register(rating_clock.rectification_clock())
         demo.register("consultations", order=50, loader=load_demo_questions)
         demo.register("appointments", order=60, loader=load_demo_appointments)
         # The staff queue on the admin's home page (window clerks and consultation staff).

@@ -2,6 +2,7 @@
 
 from .appointments.models import Appointment, BookingSuspension, Closure, Counter, OpeningRule, QueueTicket, Slot
 from .questions.models import FaqEntry, FaqTerm, Message, Question, ReplyKind, ReplyLimit, Topic
+from .ratings.models import Rating, RatingInvitation, Rectification
 
 __all__ = [
     "Appointment",
@@ -13,6 +14,9 @@ __all__ = [
     "Message",
     "OpeningRule",
     "Question",
+    "Rating",
+    "RatingInvitation",
+    "Rectification",
     "QueueTicket",
     "ReplyKind",
     "ReplyLimit",

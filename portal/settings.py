@@ -564,3 +564,10 @@ CELERY_BEAT_SCHEDULE["appointment-no-shows"] = {
     "task": "consultations.appointments.tasks.appointment_no_shows",
     "schedule": crontab(hour=0, minute=30),
 }
+
+# --- Consultations: service evaluation (好差评) ---
+# A bad review's return visit and rectification are due within these many working days.
+RATING_VISIT_WORKING_DAYS = env.int("RATING_VISIT_WORKING_DAYS", default=1)
+RATING_RECTIFICATION_WORKING_DAYS = env.int("RATING_RECTIFICATION_WORKING_DAYS", default=15)
+# A rating link in a notification is valid this many days, once.
+RATING_LINK_DAYS = env.int("RATING_LINK_DAYS", default=14)

@@ -17,6 +17,8 @@ def test_every_deadline_of_the_portal_is_a_registered_clock():
         "print_jobs",
         "question_replies",
         "question_forwards",
+        "rating_visits",
+        "rating_rectifications",
     ]
 
 
@@ -57,7 +59,14 @@ def test_the_one_sweep_runs_each_registered_clock_once():
 
     with mock.patch.object(sweep, "sweep_clock", spy):
         result = sweep.run()
-    clocks = ["applications", "print_jobs", "question_replies", "question_forwards"]
+    clocks = [
+        "applications",
+        "print_jobs",
+        "question_replies",
+        "question_forwards",
+        "rating_visits",
+        "rating_rectifications",
+    ]
     assert seen == clocks
     assert set(result.clocks) == set(clocks)
 

@@ -1,0 +1,78 @@
+"""The clocks of a bad review: the return visit (1 working day) and the rectification (15), registered with the core."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from portal import roles
+from portal.clock.levels import Level
+from portal.clock.registry import Clock, Notice
+from portal.models import User
+
+from .models import Rectification
+
+VISIT = "rating_visits"
+RECTIFY = "rating_rectifications"
+
+
+def open_visits():
+    return Rectification.objects.filter(visited_at__isnull=True, closed_at__isnull=True)
+
+
+def open_rectifications():
+    return Rectification.objects.filter(closed_at__isnull=True)
+
+
+def recipients(rectification: Rectification, level: str):
+    """Return who is alerted: the department's reviewing and consultation staff, and the supervisors.
+
+    The portal has no "head of department" role yet: the department's reviewers stand for it.
+    """
+    supervisors = User.objects.filter(is_active=True, groups__name=roles.SUPERVISOR)
+    if rectification.department_id is None:
+        department = User.objects.filter(is_active=True, groups__name=roles.CLERK)
+    else:
+        department = User.objects.filter(
+            is_active=True,
+            department_id=rectification.department_id,
+            groups__name__in=[roles.REVIEWER, roles.CONSULTANT],
+        )
+    return (supervisors | department).distinct()
+
+
+def _notice(what: str):
+    def notice(rectification: Rectification, level: str) -> Notice:
+        word = _("Overdue") if level == Level.OVERDUE else _("Due soon")
+        return Notice(
+            title=_("%(word)s (%(what)s of a bad review): %(rating)s")
+            % {"word": word, "what": _(what), "rating": rectification},
+            link=reverse("admin:consultations_rectification_change", args=[rectification.pk]),
+        )
+
+    return notice
+
+
+def visit_clock() -> Clock:
+    return Clock(
+        name=VISIT,
+        model=Rectification,
+        open=open_visits,
+        recipients=recipients,
+        notice=_notice(gettext_noop("return visit")),
+        kind="rating_visit",
+        due_field="visit_due_at",
+        level_field="visit_level",
+    )
+
+
+def rectification_clock() -> Clock:
+    return Clock(
+        name=RECTIFY,
+        model=Rectification,
+        open=open_rectifications,
+        recipients=recipients,
+        notice=_notice(gettext_noop("rectification")),
+        kind="rating_rectification",
+    )
