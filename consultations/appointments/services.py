@@ -138,11 +138,12 @@ def closure_add(*, counter: Counter | None, day: date, reason: str, actor: User)
     if counter is not None:
         slots = slots.filter(counter=counter)
     slots.update(is_closed=True)
-    affected = Appointment.objects.filter(slot__in=slots, state=Appointment.State.BOOKED).select_related(
-        "holder", "counter"
+    affected = list(
+        Appointment.objects.filter(slot__in=slots, state=Appointment.State.BOOKED).select_related("holder", "counter")
     )
+    # One write flags them all; each holder is then told.
+    Appointment.objects.filter(pk__in=[a.pk for a in affected]).update(closure_flagged=True)
     for appointment in affected:
-        Appointment.objects.filter(pk=appointment.pk).update(closure_flagged=True)
         notification_send(
             user=appointment.holder,
             kind="appointment_closure",

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
 TITLE_WEIGHT = 3
 TEXT_WEIGHT = 1
@@ -138,7 +139,6 @@ class Flag:
 
 def personal_details(text: str, *, names: list[str] = ()) -> list[Flag]:
     """Return what in a text looks like an ID number, a phone number, a long number or one of the names."""
-    from django.utils.translation import gettext as _  # noqa: PLC0415
 
     flags: list[Flag] = []
     seen: set[str] = set()
