@@ -19,7 +19,7 @@ from portal import audit, errors
 from portal.clock import deadlines
 from portal.models import AuditEvent, User
 
-from . import guide_sections, quotas, schema, selectors, services
+from . import application_sections, guide_sections, quotas, schema, selectors, services
 from .forms import FIELD_PREFIX, ApplicationForm, CatalogueFilterForm, TrackForm, WithdrawForm
 from .material_sources import provided_materials
 from .models import Application, State
@@ -304,6 +304,8 @@ def application_detail(request, reference):
             "can_withdraw": application.state in (State.DRAFT, State.SUBMITTED, State.NEEDS_CORRECTION, State.ACCEPTED),
             # States in which a visit to the hall may still be due (originals to show, the result to collect).
             "visit_states": VISIT_STATES,
+            # Sections other apps contribute (approvals/application_sections.py): rating the service, ...
+            "sections": application_sections.rendered(request, application),
         },
     )
 

@@ -206,7 +206,7 @@ def register_resend(request):
 @login_required
 def me(request):
     """Show the account and every section the apps contribute (applications, appointments...)."""
-    sections = [{"template": s.template, **s.context(request)} for s in personal_centre.sections()]
+    sections = personal_centre.rendered(request)
     notifications = list(request.user.notifications.all()[:10])
     unread = sum(1 for n in notifications if n.read_at is None)
     return render(request, "portal/me.html", {"sections": sections, "notifications": notifications, "unread": unread})

@@ -9,7 +9,7 @@ from approvals import guide_sections
 @pytest.fixture
 def only_test_sections(monkeypatch, settings):
     """Start from no registered section, with two test templates the sections render."""
-    monkeypatch.setattr(guide_sections, "_sections", {})
+    monkeypatch.setattr(guide_sections._registry, "_sections", {})
     settings.TEMPLATES = [
         {
             **settings.TEMPLATES[0],
