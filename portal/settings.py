@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "approvals.apps.ApprovalsConfig",
     "licenses.apps.LicensesConfig",
     "consultations.apps.ConsultationsConfig",
+    "oversight.apps.OversightConfig",
     "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

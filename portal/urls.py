@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("approvals.urls")),
     path("", include("licenses.urls")),
     path("", include("consultations.urls")),
+    path("", include("oversight.urls")),
     path("accounts/register/", views.register_choice, name="register"),
     path("accounts/register/citizen/", views.register, {"kind": User.Kind.CITIZEN}, name="register_citizen"),
     path(
