@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from approvals import guide_sections
+from approvals import application_sections, guide_sections
 from portal import demo, personal_centre
 
 
@@ -49,4 +49,21 @@ class ConsultationsConfig(AppConfig):
         )
         personal_centre.register(
             "questions", order=30, template="consultations/me_questions.html", context=my_questions_section
+        )
+        self.ready_ratings_public()
+
+    def ready_ratings_public(self):
+        """Service evaluation, the public side: invitations when a service ends, rating on its pages."""
+        from .ratings import receivers  # noqa: PLC0415 - imports models
+        from .ratings.views import application_rating_section, my_ratings_section  # noqa: PLC0415
+
+        receivers.connect()
+        application_sections.register(
+            "ratings",
+            order=10,
+            template="consultations/ratings/_application_section.html",
+            context=application_rating_section,
+        )
+        personal_centre.register(
+            "ratings", order=40, template="consultations/ratings/_me_section.html", context=my_ratings_section
         )

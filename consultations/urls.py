@@ -2,6 +2,7 @@ from django.urls import path
 
 from .appointments import views as appointments
 from .questions import views
+from .ratings import views as ratings
 
 app_name = "consultations"
 
@@ -20,4 +21,8 @@ urlpatterns = [
     # From a link (e-mail, text message): a GET shows the form, only a POST with the ID tail cancels.
     path("appointments/<str:code>/cancel/", appointments.cancel_by_code, name="appointment_cancel"),
     path("hall/display/", appointments.display, name="hall_display"),
+    # Service evaluation, the public side: rate one's service; the single-use link of a notice; the verdict.
+    path("ratings/rate/<str:kind>/<int:pk>/", ratings.rate, name="rate"),
+    path("ratings/link/<str:token>/", ratings.rate_by_link, name="rate_by_link"),
+    path("ratings/<int:pk>/verdict/", ratings.rating_verdict, name="rating_verdict"),
 ]

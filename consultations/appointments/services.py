@@ -26,6 +26,8 @@ from portal.errors import ActionRefused, AlreadyHandled
 from portal.models import User
 from portal.services import notification_send
 
+from ..ratings import services as ratings
+from ..ratings.models import ServiceKind
 from .models import Appointment, BookingSuspension, Closure, Counter, QueueTicket, Slot
 
 
@@ -601,4 +603,14 @@ def ticket_finish(*, ticket_id: int, served: bool, actor: User, now: datetime | 
     state = QueueTicket.State.SERVED if served else QueueTicket.State.MISSED
     QueueTicket.objects.filter(pk=ticket.pk).update(state=state, finished_at=now)
     ticket.refresh_from_db()
+    if served and ticket.appointment_id:
+        # A booked visitor served at the window is invited to rate the appointment (once).
+        appointment = Appointment.objects.select_related("holder", "item", "counter").get(pk=ticket.appointment_id)
+        ratings.invitation_send(
+            kind=ServiceKind.APPOINTMENT,
+            object_id=appointment.pk,
+            user=appointment.holder,
+            service_name=appointment.item.name if appointment.item_id else appointment.counter.name,
+            now=now,
+        )
     return ticket

@@ -26,6 +26,8 @@ from portal.errors import ActionRefused, AlreadyHandled
 from portal.models import Department, User
 from portal.services import notification_send
 
+from ..ratings import services as ratings
+from ..ratings.models import ServiceKind
 from . import clock, faq
 from .models import FaqEntry, FaqTerm, Message, Question, ReplyKind, new_reference
 
@@ -376,6 +378,15 @@ def question_answer(
         kind="question_answered",
         title=_("Your question %(reference)s has been answered.") % {"reference": question.reference},
     )
+    if first and question.asker_id:
+        # The service ends with its first reply: the asker with an account is invited to rate it (once).
+        ratings.invitation_send(
+            kind=ServiceKind.QUESTION,
+            object_id=question.pk,
+            user=question.asker,
+            service_name=question.subject,
+            now=now,
+        )
     return question
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,13 +34,18 @@ def _end_of_working_days(start: datetime, days: int) -> datetime:
     return deadlines.end_of_day(calendars.get_calendar().add_working_days(deadlines.day_of(start), days))
 
 
+def application_concluded(application: Application) -> bool:
+    """Return whether an application has ended with a service given (withdrawn before acceptance: none was)."""
+    if application.state == State.WITHDRAWN:
+        return application.accepted_at is not None
+    return application.state in CONCLUDED_STATES
+
+
 def service_of(kind: str, object_id: int, rater: User):
     """Return (record, department, item) of a concluded service given to the rater; refuse anything else."""
     if kind == ServiceKind.APPLICATION:
         record = Application.objects.select_related("item").filter(pk=object_id, applicant=rater).first()
-        concluded = record is not None and record.state in CONCLUDED_STATES
-        if record is not None and record.state == State.WITHDRAWN and record.accepted_at is None:
-            concluded = False  # withdrawn before acceptance: no service was given
+        concluded = record is not None and application_concluded(record)
         department, item = (record.department, record.item) if record else (None, None)
     elif kind == ServiceKind.QUESTION:
         record = Question.objects.select_related("department", "item").filter(pk=object_id, asker=rater).first()
@@ -244,3 +250,41 @@ def rater_verdict(*, rectification_id: int, rater: User, satisfied: bool) -> Rec
     rectification.rater_satisfied = satisfied
     rectification.save()
     return rectification
+
+
+# --- inviting the person a service was given to (the public side) ---------------------------------
+
+
+@transaction.atomic
+def invitation_send(
+    *, kind: str, object_id: int, user: User, service_name: str, now: datetime | None = None
+) -> RatingInvitation | None:
+    """Create the single-use rating link of a service that ended and notify its person; once per service.
+
+    Called in the transaction that ends the service, so a change rolled back leaves neither link nor notice.
+    Return the new invitation, or None when the service already had one.
+    """
+    now = _now(now)
+    try:
+        with transaction.atomic():
+            invitation, created = RatingInvitation.objects.get_or_create(
+                kind=kind,
+                object_id=object_id,
+                defaults={"user": user, "expires_at": now + timedelta(days=settings.RATING_LINK_DAYS)},
+            )
+    except IntegrityError:  # the same service ended in two transactions at once: the other one invites
+        return None
+    if not created:
+        return None
+    notification_send(
+        user=user,
+        kind="rating_invitation",
+        title=_("Please rate the service: %(name)s") % {"name": service_name},
+        body=_(
+            "Rating is never required. The link works once, for %(days)d days, without signing in; "
+            "you may also rate from the page of the service."
+        )
+        % {"days": settings.RATING_LINK_DAYS},
+        link=reverse("consultations:rate_by_link", args=[invitation.token]),
+    )
+    return invitation
