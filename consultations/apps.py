@@ -50,3 +50,8 @@ class ConsultationsConfig(AppConfig):
         personal_centre.register(
             "questions", order=30, template="consultations/me_questions.html", context=my_questions_section
         )
+
+        # --- ratings, the staff side (issue 15) ---
+        from .ratings import queues as rating_queues  # noqa: PLC0415 - imports models
+
+        rating_queues.register()  # bad reviews to follow up (departments), appeals to decide (supervisors)

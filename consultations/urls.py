@@ -2,6 +2,7 @@ from django.urls import path
 
 from .appointments import views as appointments
 from .questions import views
+from .ratings import results as rating_results
 
 app_name = "consultations"
 
@@ -20,4 +21,6 @@ urlpatterns = [
     # From a link (e-mail, text message): a GET shows the form, only a POST with the ID tail cancels.
     path("appointments/<str:code>/cancel/", appointments.cancel_by_code, name="appointment_cancel"),
     path("hall/display/", appointments.display, name="hall_display"),
+    # Service evaluation (好差评): the published results, public.
+    path("ratings/", rating_results.results, name="ratings"),
 ]
