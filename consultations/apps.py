@@ -51,6 +51,7 @@ class ConsultationsConfig(AppConfig):
             "questions", order=30, template="consultations/me_questions.html", context=my_questions_section
         )
         self.ready_ratings_public()
+        self.ready_ratings_staff()
 
     def ready_ratings_public(self):
         """Service evaluation, the public side: invitations when a service ends, rating on its pages."""
@@ -67,3 +68,9 @@ class ConsultationsConfig(AppConfig):
         personal_centre.register(
             "ratings", order=40, template="consultations/ratings/_me_section.html", context=my_ratings_section
         )
+
+    def ready_ratings_staff(self):
+        """Service evaluation, the staff side: bad reviews to follow up, appeals to decide."""
+        from .ratings import queues as rating_queues  # noqa: PLC0415 - imports models
+
+        rating_queues.register()

@@ -16,6 +16,7 @@ from .questions.selectors import (
     thread,
     waiting_count,
 )
+from .ratings.figures import rating_figures
 
 __all__ = [
     "accountable",
@@ -32,6 +33,7 @@ __all__ = [
     "question_get_for_user",
     "questions_for_staff",
     "questions_of",
+    "rating_figures",
     "staff_queue_order",
     "thread",
     "waiting_count",

@@ -3,6 +3,7 @@ from django.urls import path
 from .appointments import views as appointments
 from .questions import views
 from .ratings import views as ratings
+from .ratings import results as rating_results
 
 app_name = "consultations"
 
@@ -25,4 +26,6 @@ urlpatterns = [
     path("ratings/rate/<str:kind>/<int:pk>/", ratings.rate, name="rate"),
     path("ratings/link/<str:token>/", ratings.rate_by_link, name="rate_by_link"),
     path("ratings/<int:pk>/verdict/", ratings.rating_verdict, name="rating_verdict"),
+    # Service evaluation (好差评): the published results, public.
+    path("ratings/", rating_results.results, name="ratings"),
 ]

@@ -191,7 +191,11 @@ class Rectification(models.Model):
         verbose_name = _("rectification")
         verbose_name_plural = _("rectifications")
         ordering = ["current_due_at"]
+        # Supervisors decide appeals (the service checks the role too); the home page's appeal queue shows by it.
+        permissions = [("decide_appeal", _("Can decide an appeal against a rating"))]
         indexes = [
+            # The supervisors' appeal queue: few rows ever wait, so a partial index.
+            models.Index(fields=["appeal"], condition=Q(appeal="pending"), name="ratings_rect_appeal_idx"),
             models.Index(fields=["department", "closed_at", "current_due_at"], name="ratings_rect_queue_idx"),
             models.Index(fields=["due_level", "current_due_at"], name="ratings_rect_due_idx"),
             models.Index(fields=["visit_level", "visit_due_at"], name="ratings_visit_due_idx"),
