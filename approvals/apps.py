@@ -14,11 +14,14 @@ class ApprovalsConfig(AppConfig):
 
         from . import clock, services  # noqa: PLC0415 - imports models
         from .demo import load_demo_catalogue  # noqa: PLC0415 - imports models
+        from .demo_history import load_demo_history  # noqa: PLC0415 - imports models
         from .demo_work import load_demo_work  # noqa: PLC0415 - imports models
         from .views import my_applications_section  # noqa: PLC0415 - imports models
 
         demo.register("approvals", order=10, loader=load_demo_catalogue)
         demo.register("applications", order=30, loader=load_demo_work)
+        # The last six months of concluded applications (rated by the consultations demo, counted by the statistics).
+        demo.register("history", order=35, loader=load_demo_history)
         registry.register(clock.applications_clock(on_passed=services.application_accept_late_intake))
         personal_centre.register(
             "applications",

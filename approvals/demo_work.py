@@ -190,7 +190,9 @@ class _Maker:
 
     def _upload(self, material) -> SimpleUploadedFile:
         if "pdf" in material.format_list:
-            content = self.files.setdefault(material.name, _pdf(f"Material #{material.pk}"))
+            if material.name not in self.files:  # one PDF per material name (setdefault would draw one each time)
+                self.files[material.name] = _pdf(f"Material #{material.pk}")
+            content = self.files[material.name]
             return SimpleUploadedFile(f"{material.name}.pdf", content, content_type="application/pdf")
         content = self.files.setdefault("png", _png())
         return SimpleUploadedFile(f"{material.name}.png", content, content_type="image/png")

@@ -20,6 +20,7 @@ class ConsultationsConfig(AppConfig):
         from .questions.demo import load_demo_questions  # noqa: PLC0415 - imports models
         from .questions.views import guide_faq_section, my_questions_section  # noqa: PLC0415 - imports models
         from .ratings import clock as rating_clock  # noqa: PLC0415 - imports models
+        from .ratings.demo import load_demo_ratings  # noqa: PLC0415 - imports models
 
         registry.register(clock.reply_clock())
         registry.register(clock.forward_clock())
@@ -27,6 +28,8 @@ class ConsultationsConfig(AppConfig):
         registry.register(rating_clock.rectification_clock())
         demo.register("consultations", order=50, loader=load_demo_questions)
         demo.register("appointments", order=60, loader=load_demo_appointments)
+        # Ratings (issue 15): on the services the loaders above concluded, with bad reviews in every state.
+        demo.register("ratings", order=70, loader=load_demo_ratings)
         # The staff queue on the admin's home page (window clerks and consultation staff).
         queues.register()
         appointment_queues.register()  # the hall desk, with today's bookings to check in
