@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
@@ -203,9 +204,13 @@ def load_demo_history(*, stdout=None) -> int:
     """Create the concluded applications of the last six months once; return how many were created now."""
     if User.objects.filter(username__startswith=HISTORY_REVIEWER).exists():
         return 0
-    applicants = list(User.objects.filter(username__startswith=PREFIX).exclude(is_staff=True).order_by("username"))
-    if not applicants:
-        return 0  # the city at work (demo_work) comes first
+    if not Application.objects.filter(applicant__username__startswith=PREFIX).exists():
+        return 0  # the city at work (demo_work) comes first: its applicants apply here too
+    applicants = list(
+        User.objects.filter(
+            Q(username__startswith=f"{PREFIX}citizen") | Q(username__startswith=f"{PREFIX}enterprise")
+        ).order_by("username")
+    )
     rng = random.Random(SEED)  # noqa: S311 - demo data, the same on every machine
     today = timezone.localdate()
     items = _items(certified=False)
