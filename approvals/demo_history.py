@@ -9,7 +9,7 @@ decided well within the promised time limit and a few after it (never after the 
 
 Only items that produce no certificate are used: an old approval of a certificate item would
 put its certificate in today's print queue, overdue. Every department with such items gets a
-demo reviewer (``demo_reviewer_<code>``, no password: nobody logs in as them) unless it has
+demo reviewer (``history_reviewer_<code>``, no password: nobody logs in as them) unless it has
 one of the demo accounts; they are the names on the timelines.
 
 Deterministic (a fixed seed, working days counted back from today). Once the history's
@@ -39,7 +39,7 @@ from .demo_work import GIVEN, PREFIX, REVIEWERS, SURNAMES, _at, _items, _Maker
 from .models import Application
 
 SEED = 2027
-HISTORY_REVIEWER = f"{PREFIX}reviewer_"
+HISTORY_REVIEWER = "history_reviewer_"
 # How many applications end each way.
 ENDINGS = [("approved", 262), ("denied", 14), ("rejected", 14), ("withdrawn", 10)]
 # The decisions fall on the working days from yesterday back to about six months ago.

@@ -257,10 +257,10 @@ class _Rater:
         }
         self.handlers: dict[str, list[User]] = {}
         for user in self.staff.values():
-            if user.department_id and user.username.split("_")[0] in ("reviewer", "consultant", "demo"):
+            if user.department_id and user.username.split("_")[0] in ("reviewer", "consultant", "history"):
                 self.handlers.setdefault(user.department.code, []).append(user)
         for handlers in self.handlers.values():
-            handlers.sort(key=lambda user: (user.username.startswith("demo_"), user.username))
+            handlers.sort(key=lambda user: (user.username.startswith("history_"), user.username))
 
     def day(self, n: int) -> date:
         return working_days_ago(self.today, n)
