@@ -9,7 +9,7 @@ decided well within the promised time limit and a few after it (never after the 
 
 Only items that produce no certificate are used: an old approval of a certificate item would
 put its certificate in today's print queue, overdue. Every department with such items gets a
-demo reviewer (``demo_reviewer_<code>``, no password: nobody logs in as them) unless it has
+demo reviewer (``history_reviewer_<code>``, no password: nobody logs in as them) unless it has
 one of the demo accounts; they are the names on the timelines.
 
 Deterministic (a fixed seed, working days counted back from today). Once the history's
@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
@@ -38,7 +39,7 @@ from .demo_work import GIVEN, PREFIX, REVIEWERS, SURNAMES, _at, _items, _Maker
 from .models import Application
 
 SEED = 2027
-HISTORY_REVIEWER = f"{PREFIX}reviewer_"
+HISTORY_REVIEWER = "history_reviewer_"
 # How many applications end each way.
 ENDINGS = [("approved", 262), ("denied", 14), ("rejected", 14), ("withdrawn", 10)]
 # The decisions fall on the working days from yesterday back to about six months ago.
@@ -203,9 +204,13 @@ def load_demo_history(*, stdout=None) -> int:
     """Create the concluded applications of the last six months once; return how many were created now."""
     if User.objects.filter(username__startswith=HISTORY_REVIEWER).exists():
         return 0
-    applicants = list(User.objects.filter(username__startswith=PREFIX).exclude(is_staff=True).order_by("username"))
-    if not applicants:
-        return 0  # the city at work (demo_work) comes first
+    if not Application.objects.filter(applicant__username__startswith=PREFIX).exists():
+        return 0  # the city at work (demo_work) comes first: its applicants apply here too
+    applicants = list(
+        User.objects.filter(
+            Q(username__startswith=f"{PREFIX}citizen") | Q(username__startswith=f"{PREFIX}enterprise")
+        ).order_by("username")
+    )
     rng = random.Random(SEED)  # noqa: S311 - demo data, the same on every machine
     today = timezone.localdate()
     items = _items(certified=False)
