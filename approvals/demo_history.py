@@ -23,18 +23,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_fsm_log.models import StateLog
 
 from portal import roles
 from portal.clock import calendar, deadlines
 from portal.clock.levels import Level
 from portal.models import Department, Notification, User
 
-from . import services
+from . import demo_work, services
 from .demo_work import GIVEN, PREFIX, REVIEWERS, SURNAMES, _at, _items, _Maker
 from .models import Application
 
@@ -178,20 +176,12 @@ def _times(past: Past, days: _Days, rng: random.Random) -> tuple[dict, dict[str,
 def _backdate(pasts: list[Past], today: date, rng: random.Random) -> None:
     """Move every application's stored times into its past (demo data only, see the module's docstring)."""
     days = _Days(today)
-    content_type = ContentType.objects.get_for_model(Application)
-    logs: dict[int, list[StateLog]] = {}
-    for log in StateLog.objects.filter(
-        content_type=content_type, object_id__in=[str(p.application.pk) for p in pasts]
-    ).only("id", "object_id", "transition"):
-        logs.setdefault(int(log.object_id), []).append(log)
+    logs = demo_work.state_logs([p.application for p in pasts])
     for past in pasts:
         application = past.application
         application.refresh_from_db()
         fields, when = _times(past, days, rng)
-        Application.objects.filter(pk=application.pk).update(**fields)
-        for log in logs.get(application.pk, []):
-            if log.transition in when:
-                StateLog.objects.filter(pk=log.pk).update(timestamp=when[log.transition])
+        demo_work.move_into_past(application, fields, when, logs)
         # What the applicant was told then, read long ago.
         ended = fields.get("decided_at") or fields.get("withdrawn_at")
         Notification.objects.filter(user_id=application.applicant_id, title__contains=application.reference).update(

@@ -345,22 +345,33 @@ def _times(story: Story, today: date) -> tuple[dict, dict[str, datetime]]:
     return fields, when
 
 
-def _backdate(stories: list[Story], today: date) -> None:
-    """Move every story's stored times into its past (demo data only, see the module's docstring)."""
+def state_logs(applications: list[Application]) -> dict[int, list[StateLog]]:
+    """Return the transition log rows of the applications, by application (demo data only)."""
     content_type = ContentType.objects.get_for_model(Application)
     logs: dict[int, list[StateLog]] = {}
-    for log in StateLog.objects.filter(
-        content_type=content_type, object_id__in=[str(s.application.pk) for s in stories]
-    ).only("id", "object_id", "transition"):
+    for log in StateLog.objects.filter(content_type=content_type, object_id__in=[str(a.pk) for a in applications]).only(
+        "id", "object_id", "transition"
+    ):
         logs.setdefault(int(log.object_id), []).append(log)
+    return logs
+
+
+def move_into_past(application: Application, fields: dict, when: dict, logs: dict[int, list[StateLog]]) -> None:
+    """Store the application's past times and date its log rows by transition (demo data only)."""
+    Application.objects.filter(pk=application.pk).update(**fields)
+    for log in logs.get(application.pk, []):
+        if log.transition in when:
+            StateLog.objects.filter(pk=log.pk).update(timestamp=when[log.transition])
+
+
+def _backdate(stories: list[Story], today: date) -> None:
+    """Move every story's stored times into its past (demo data only, see the module's docstring)."""
+    logs = state_logs([s.application for s in stories])
     for story in stories:
         application = story.application
         application.refresh_from_db()
         fields, when = _times(story, today)
-        Application.objects.filter(pk=application.pk).update(**fields)
-        for log in logs.get(application.pk, []):
-            if log.transition in when:
-                StateLog.objects.filter(pk=log.pk).update(timestamp=when[log.transition])
+        move_into_past(application, fields, when, logs)
         if "request_correction" in when:
             CorrectionNotice.objects.filter(application=application).update(issued_at=when["request_correction"])
         started = when.get("suspend") or when.get("request_correction")

@@ -2,8 +2,8 @@ from django.urls import path
 
 from .appointments import views as appointments
 from .questions import views
-from .ratings import views as ratings
 from .ratings import results as rating_results
+from .ratings import views as ratings
 
 app_name = "consultations"
 

@@ -14,6 +14,7 @@ from approvals.models import Application, State
 from portal import roles
 from portal.clock import calendar as calendars
 from portal.clock import deadlines, sweep
+from portal.clock.levels import Level
 from portal.errors import ActionRefused, AlreadyHandled
 from portal.models import User
 from portal.services import notification_send
@@ -182,6 +183,7 @@ def return_visit_record(
     rectification.visit_channel = channel.strip()
     rectification.visit_notes = notes.strip()
     rectification.visited_by = actor
+    rectification.visit_level = Level.NORMAL  # the return visit's clock has stopped
     rectification.save()
     return rectification
 
@@ -209,6 +211,7 @@ def rectification_close(
     rectification.closed_at = now
     rectification.closed_by = actor
     rectification.closed_on_time = now <= rectification.current_due_at
+    rectification.visit_level = rectification.due_level = Level.NORMAL  # both clocks have stopped
     if outcome == Rectification.Outcome.APPEAL:
         rectification.appeal = Rectification.Appeal.PENDING
     rectification.save()

@@ -11,6 +11,7 @@ from consultations.models import Rating, Rectification
 from consultations.ratings import selectors, services
 from consultations.ratings.models import Level5, ServiceKind
 from consultations.tests import factories
+from portal.clock.levels import Level
 from portal.errors import ActionRefused, AlreadyHandled
 from portal.models import Notification
 from portal.services import calendar_load_official
@@ -74,6 +75,22 @@ def test_a_real_name_review_is_not_closed_without_a_return_visit(rejected, citiz
     assert closed.closed_at is not None
     notice = Notification.objects.get(user=citizen, kind="rating_outcome")
     assert "已统一补正告知模板" in notice.body
+
+
+def test_the_visit_and_rectification_levels_stop_when_each_step_is_done(rejected, citizen, reviewer):
+    # A return visit due within one working day is due soon from the start.
+    rectification = rate(rejected, citizen).rectification
+    assert rectification.visit_level == Level.WARNING
+
+    visited = services.return_visit_record(
+        rectification_id=rectification.pk, actor=reviewer, channel="电话", notes="已致歉并说明"
+    )
+    assert visited.visit_level == Level.NORMAL
+    closed = services.rectification_close(
+        rectification_id=rectification.pk, actor=reviewer, outcome="rectified", text="已统一补正告知模板"
+    )
+
+    assert (closed.visit_level, closed.due_level) == (Level.NORMAL, Level.NORMAL)
 
 
 def test_an_anonymous_review_may_close_without_a_return_visit(rejected, citizen, reviewer):
