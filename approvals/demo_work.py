@@ -25,6 +25,8 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 from PIL import Image
@@ -34,10 +36,11 @@ from stdnum.cn import ric, uscc
 
 from portal.clock import calendar, deadlines
 from portal.clock.levels import Level
-from portal.models import User
+from portal.models import Notification, User
 
 from . import services
 from .models import Application, ClockPause, CorrectionNotice, MaterialFile, ServiceItem, State
+from .services import drafting
 
 SEED = 2026
 PREFIX = "demo_"
@@ -357,7 +360,23 @@ def state_logs(applications: list[Application]) -> dict[int, list[StateLog]]:
 
 
 def move_into_past(application: Application, fields: dict, when: dict, logs: dict[int, list[StateLog]]) -> None:
-    """Store the application's past times and date its log rows by transition (demo data only)."""
+    """Store the application's past times and date its log rows by transition (demo data only).
+
+    A reference names the day of filing: a filing moved into the past gets the next reference of
+    that day, and the notices that named the old one name the new one.
+    """
+    submitted = fields.get("submitted_at")
+    day = timezone.localtime(submitted).date() if submitted else None
+    if day and application.reference and f"-{day:%Y%m%d}-" not in application.reference:
+        old = application.reference
+        new = drafting.reference_next(application.item, day)
+        fields = {**fields, "reference": new}
+        application.reference = new
+        Notification.objects.filter(user_id=application.applicant_id, title__contains=old).update(
+            title=Replace("title", Value(old), Value(new)),
+            body=Replace("body", Value(old), Value(new)),
+            link=Replace("link", Value(old), Value(new)),
+        )
     Application.objects.filter(pk=application.pk).update(**fields)
     for log in logs.get(application.pk, []):
         if log.transition in when:

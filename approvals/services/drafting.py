@@ -282,7 +282,7 @@ def application_missing(application: Application) -> list[str]:
     return missing
 
 
-def _next_reference(item: ServiceItem, day) -> str:
+def reference_next(item: ServiceItem, day) -> str:
     """Return the next reference of an item for a day; the row lock makes concurrent calls wait."""
     key = f"{item.code}-{day:%Y%m%d}"
     ReferenceSequence.objects.bulk_create([ReferenceSequence(key=key, last=0)], ignore_conflicts=True)
@@ -312,7 +312,7 @@ def application_submit(*, application_id: int, actor: User) -> Application:
             raise ApplicationIncomplete(missing)
         now = timezone.now()
         if application.state == State.DRAFT:
-            reference = _next_reference(application.item, timezone.localdate(now))
+            reference = reference_next(application.item, timezone.localdate(now))
             application.submit(by=actor, at=now, reference=reference)
             clock.clock_on_submit(application, now)
         else:

@@ -60,6 +60,22 @@ def test_the_past_is_simulated_in_the_stored_times():
     assert any(timezone.localdate(a.decided_at) < today for a in decided)
 
 
+def test_a_reference_names_the_day_its_application_was_filed():
+    filed = Application.objects.filter(submitted_at__isnull=False)
+
+    assert filed.count() > 300  # the city at work and its six months of history
+    for application in filed:
+        assert f"-{timezone.localdate(application.submitted_at):%Y%m%d}-" in application.reference
+
+
+def test_the_notices_of_a_filing_moved_into_the_past_name_its_new_reference():
+    references = set(Application.objects.values_list("reference", flat=True))
+    links = Notification.objects.filter(link__contains="/me/applications/").values_list("link", flat=True)
+
+    assert links
+    assert {link.split("/")[3] for link in links} <= references
+
+
 def test_demo_applicants_have_valid_identity_numbers():
     people = User.objects.filter(username__startswith=PREFIX)
     assert people.count() >= 30

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from approvals.models import Application, ServiceItem
 from portal.clock.levels import Level
@@ -32,9 +33,9 @@ GOOD_LEVELS = (Level5.VERY_SATISFIED, Level5.SATISFIED, Level5.BASICALLY_SATISFI
 
 
 class ServiceKind(models.TextChoices):
-    APPLICATION = "application", _("Application")
-    QUESTION = "question", _("Question")
-    APPOINTMENT = "appointment", _("Appointment")
+    APPLICATION = "application", pgettext_lazy("service kind", "Application")
+    QUESTION = "question", pgettext_lazy("service kind", "Question")
+    APPOINTMENT = "appointment", pgettext_lazy("service kind", "Appointment")
 
 
 TAGS = {
@@ -96,6 +97,11 @@ class Rating(models.Model):
         indexes = [
             models.Index(fields=["department", "rated_at"], name="ratings_department_idx"),
             models.Index(fields=["rater", "-rated_at"], name="ratings_rater_idx"),
+            # The figures of a period, and the public page's recent bad reviews (newest first).
+            models.Index(fields=["rated_at"], name="ratings_rated_idx"),
+            models.Index(
+                fields=["-rated_at", "-id"], condition=Q(level__lte=2, excluded=False), name="ratings_bad_recent_idx"
+            ),
         ]
 
     def __str__(self):

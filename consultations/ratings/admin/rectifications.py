@@ -107,7 +107,9 @@ class RectificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         return filters
 
     def get_list_display(self, request):
-        return [display.service_column(request.user) if name == "service" else name for name in self.list_display]
+        # A department's staff know their department: the column is for those who see every department.
+        names = [n for n in self.list_display if n != "department_text" or selectors.sees_everything(request.user)]
+        return [display.service_column(request.user) if name == "service" else name for name in names]
 
     def get_actions(self, request):
         return {}
