@@ -15,11 +15,15 @@ class ApprovalsConfig(AppConfig):
         from . import clock, services  # noqa: PLC0415 - imports models
         from .demo import load_demo_catalogue  # noqa: PLC0415 - imports models
         from .demo_work import load_demo_work  # noqa: PLC0415 - imports models
+        from .disclosure import clock as disclosure_clock  # noqa: PLC0415 - imports models
+        from .disclosure.demo import load_demo_disclosure  # noqa: PLC0415 - imports models
         from .views import my_applications_section  # noqa: PLC0415 - imports models
 
         demo.register("approvals", order=10, loader=load_demo_catalogue)
         demo.register("applications", order=30, loader=load_demo_work)
         registry.register(clock.applications_clock(on_passed=services.application_accept_late_intake))
+        demo.register("disclosure", order=36, loader=load_demo_disclosure)
+        registry.register(disclosure_clock.publication_clock())
         personal_centre.register(
             "applications",
             order=10,
