@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 .PHONY: help install run test lint format check messages clean bench bench-sla bench-print bench-faq bench-booking
+.PHONY: bench-disclosure
 
 help:
 	@echo "make run    install, migrate, load demo data, start web, the Celery workers and beat"
@@ -65,3 +66,8 @@ bench-faq: install
 # the issue's figure is on PostgreSQL (DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_booking).
 bench-booking: install
 	$(PY) scripts/bench_booking.py 400 20
+
+# The public disclosure's searches and pages with 1,000,000 decisions; the issue's figure is on PostgreSQL
+# (DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_disclosure).
+bench-disclosure: install
+	$(PY) scripts/bench_disclosure.py 1000000

@@ -16,6 +16,8 @@ class ApprovalsConfig(AppConfig):
         from .demo import load_demo_catalogue  # noqa: PLC0415 - imports models
         from .demo_history import load_demo_history  # noqa: PLC0415 - imports models
         from .demo_work import load_demo_work  # noqa: PLC0415 - imports models
+        from .disclosure import clock as disclosure_clock  # noqa: PLC0415 - imports models
+        from .disclosure.demo import load_demo_disclosure  # noqa: PLC0415 - imports models
         from .views import my_applications_section  # noqa: PLC0415 - imports models
 
         demo.register("approvals", order=10, loader=load_demo_catalogue)
@@ -23,6 +25,8 @@ class ApprovalsConfig(AppConfig):
         # The last six months of concluded applications (rated by the consultations demo, counted by the statistics).
         demo.register("history", order=35, loader=load_demo_history)
         registry.register(clock.applications_clock(on_passed=services.application_accept_late_intake))
+        demo.register("disclosure", order=36, loader=load_demo_disclosure)
+        registry.register(disclosure_clock.publication_clock())
         personal_centre.register(
             "applications",
             order=10,

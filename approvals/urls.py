@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .disclosure import views as disclosure_views
 
 app_name = "approvals"
 
@@ -29,4 +30,6 @@ urlpatterns = [
     ),
     path("me/applications/<str:reference>/notices/<str:kind>/", views.application_notice, name="notice"),
     path("track/", views.track, name="track"),
+    path("disclosure/", disclosure_views.disclosure, name="disclosure"),
+    path("disclosure/export.csv", disclosure_views.disclosure_export, name="disclosure_export"),
 ]

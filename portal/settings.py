@@ -572,3 +572,12 @@ RATING_VISIT_WORKING_DAYS = env.int("RATING_VISIT_WORKING_DAYS", default=1)
 RATING_RECTIFICATION_WORKING_DAYS = env.int("RATING_RECTIFICATION_WORKING_DAYS", default=15)
 # A rating link in a notification is valid this many days, once.
 RATING_LINK_DAYS = env.int("RATING_LINK_DAYS", default=14)
+
+# --- Approvals: public disclosure of decisions (审批信息集中公开) ---
+# A decision or certificate change is public within this many working days (approvals/disclosure/clock.py);
+# the records still pending (incomplete holder data) are retried every morning at 06:30.
+DISCLOSURE_WORKING_DAYS = env.int("DISCLOSURE_WORKING_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["disclosure-publish-pending"] = {
+    "task": "approvals.tasks.disclosure_publish_pending",
+    "schedule": crontab(hour=6, minute=30),
+}

@@ -4,6 +4,7 @@ One module per screen family; importing them registers the model admins and the 
 shown on the admin's home page.
 """
 
+from ..disclosure import admin as disclosure_admin  # noqa: F401
 from . import applications, batch, catalogue, queues  # noqa: F401
 
 queues.register()

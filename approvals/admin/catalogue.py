@@ -33,6 +33,7 @@ class ServiceItemForm(forms.ModelForm):
             "fee",
             "online_depth",
             "offline_reason",
+            "disclosure_exemption",
             "legal_basis",
             "conditions",
             "process",
@@ -76,6 +77,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
             {"fields": ["statutory_days", "promised_days", "extension_days", "fee"]},
         ),
         (_("Online handling"), {"fields": ["online_depth", "offline_reason"]}),
+        (_("Public disclosure of decisions"), {"fields": ["disclosure_exemption"]}),
         (_("Guide"), {"fields": ["legal_basis", "conditions", "process", "place", "hours", "phone"]}),
         (_("Extra fields of the application form"), {"fields": ["extra_fields"]}),
     ]

@@ -1,5 +1,7 @@
 """The models of approvals, one file per family, re-exported here for migrations and imports elsewhere."""
 
+# Packages of approvals with models of their own (they import the model modules, not this face).
+from ..disclosure.models import PublishedDecision
 from .applications import (
     REMEDY_TEXT,
     Application,
@@ -23,6 +25,7 @@ __all__ = [
     "CorrectionItem",
     "CorrectionNotice",
     "MaterialFile",
+    "PublishedDecision",
     "ReferenceSequence",
     "ServiceItem",
     "ServiceMaterial",

@@ -27,6 +27,13 @@ class ServiceItem(models.Model):
         ONE_VISIT = 3, _("Level 3: apply online, one visit to collect")
         NO_VISIT = 4, _("Level 4: fully online, no visit")
 
+    class DisclosureExemption(models.TextChoices):
+        """Why an item's decisions are not published (Art. 5 of the Administrative Licensing Law)."""
+
+        STATE_SECRET = "state_secret", _("State secret")
+        COMMERCIAL_SECRET = "commercial_secret", _("Commercial secret")
+        PERSONAL_PRIVACY = "personal_privacy", _("Personal privacy")
+
     code = models.CharField(
         _("item code"),
         max_length=32,
@@ -67,6 +74,16 @@ class ServiceItem(models.Model):
         _("reason for offline handling"),
         blank=True,
         help_text=_("Non-empty means the item cannot be handled online, e.g. because it involves state secrets."),
+    )
+    disclosure_exemption = models.CharField(
+        _("not disclosed because"),
+        max_length=20,
+        choices=DisclosureExemption.choices,
+        blank=True,
+        help_text=_(
+            "Art. 5: decisions of an item touching state secrets, commercial secrets or personal privacy are "
+            "withheld from the public disclosure. Empty: decisions are published."
+        ),
     )
     fee = models.DecimalField(_("fee (yuan)"), max_digits=10, decimal_places=2, default=0)
     legal_basis = models.TextField(_("legal basis"), blank=True)

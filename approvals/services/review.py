@@ -13,6 +13,7 @@ from portal.errors import ActionRefused, AlreadyHandled
 from portal.models import User
 
 from .. import clock
+from ..disclosure.services import disclosure_record_decision
 from ..models import (
     Application,
     ClockPause,
@@ -104,21 +105,35 @@ def application_extend(*, application_id: int, actor: User, reason: str, approve
     return application
 
 
-def application_approve(*, application_id: int, actor: User) -> Application:
-    """Grant the permit (准予许可)."""
+def _issue_and_disclose(application: Application) -> None:
     # The one call approvals makes into licenses: the certificate and its print job, in the
-    # same transaction as the decision (Art. 44).
+    # same transaction as the decision (Art. 44); the decision's public record carries its number.
+    certificate = certificate_issue_for(application)
+    disclosure_record_decision(application=application, certificate=certificate)
+
+
+def _disclose(application: Application) -> None:
+    disclosure_record_decision(application=application)
+
+
+def application_approve(*, application_id: int, actor: User) -> Application:
+    """Grant the permit (准予许可); the certificate is issued and the decision recorded for publication."""
     return _decide(
         application_id,
         actor,
         "approve",
         title=_("Your application %(reference)s has been approved"),
-        then=certificate_issue_for,
+        then=_issue_and_disclose,
     )
 
 
 def application_deny(*, application_id: int, actor: User, reason: str) -> Application:
-    """Refuse the permit (不予许可), stating reasons and the legal remedy."""
+    """Refuse the permit (不予许可), stating reasons and the legal remedy; the decision is recorded for publication."""
     return _decide(
-        application_id, actor, "deny", title=_("Your application %(reference)s has been denied"), reason=reason
+        application_id,
+        actor,
+        "deny",
+        title=_("Your application %(reference)s has been denied"),
+        reason=reason,
+        then=_disclose,
     )

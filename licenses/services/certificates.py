@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from approvals.disclosure.services import disclosure_certificate_changed, disclosure_certificate_replaced
 from approvals.models import Application
 from portal import masking
 from portal.errors import ActionRefused
@@ -137,6 +138,8 @@ def _change_status(*, certificate_id: int, actor, status: str, reason: str, allo
         certificate.status = status
         certificate.status_reason = reason
         _record(certificate, actor=actor, reason=reason)
+        # The public disclosure shows the change on the decision's record, in the same transaction.
+        disclosure_certificate_changed(certificate=certificate)
     return certificate
 
 
@@ -205,6 +208,7 @@ def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | Non
     old.status = Certificate.Status.SUPERSEDED
     old.status_reason = reason
     _record(old, actor=actor, reason=reason)
+    disclosure_certificate_replaced(old=old, new=new)
     previous = PrintJob.objects.filter(certificate=old).first()
     print_job_cancel(certificate_id=old.pk, actor=actor, reason=reason)
     print_job_create(
@@ -257,6 +261,7 @@ def certificate_expire(*, certificate_id: int, today: date) -> bool:
         certificate.status_reason = reason
         certificate._change_reason = reason
         certificate.save()
+        disclosure_certificate_changed(certificate=certificate)
     return True
 
 

@@ -14,6 +14,7 @@ from portal.models import CalendarDay
 def test_every_deadline_of_the_portal_is_a_registered_clock():
     assert [clock.name for clock in registry.registered()] == [
         "applications",
+        "disclosure",
         "print_jobs",
         "question_replies",
         "question_forwards",
@@ -61,6 +62,7 @@ def test_the_one_sweep_runs_each_registered_clock_once():
         result = sweep.run()
     clocks = [
         "applications",
+        "disclosure",
         "print_jobs",
         "question_replies",
         "question_forwards",
