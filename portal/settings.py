@@ -572,3 +572,12 @@ RATING_VISIT_WORKING_DAYS = env.int("RATING_VISIT_WORKING_DAYS", default=1)
 RATING_RECTIFICATION_WORKING_DAYS = env.int("RATING_RECTIFICATION_WORKING_DAYS", default=15)
 # A rating link in a notification is valid this many days, once.
 RATING_LINK_DAYS = env.int("RATING_LINK_DAYS", default=14)
+
+# --- Oversight: statistics (/stats/, oversight/stats) ---
+# Each night at 00:45 (after the no-shows are marked at 00:30) the daily snapshot is rebuilt for
+# the last STATS_REFRESH_DAYS days through yesterday, so late changes to a recent day are caught.
+STATS_REFRESH_DAYS = env.int("STATS_REFRESH_DAYS", default=35)
+CELERY_BEAT_SCHEDULE["stats-refresh"] = {
+    "task": "oversight.stats.tasks.stats_refresh_run",
+    "schedule": crontab(hour=0, minute=45),
+}

@@ -1,0 +1,69 @@
+"""Writes of the statistics: (re)building the daily snapshot from the live aggregates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .figures import collect
+from .models import DailyFigures, SnapshotState
+
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    start: date | None
+    end: date
+    rows: int
+
+
+def _state_locked() -> SnapshotState:
+    """Return the snapshot's state row, locked: one rebuild at a time writes the snapshot."""
+    SnapshotState.objects.get_or_create(pk=1)
+    return SnapshotState.objects.select_for_update().get(pk=1)
+
+
+def stats_rebuild(*, start: date | None = None, end: date | None = None) -> RebuildResult:
+    """Rebuild the snapshot for the local days start..end (default: every day through yesterday).
+
+    The days are replaced in one transaction, so the page never reads half a snapshot; the page
+    counts the days after ``built_through`` live.
+    """
+    today = timezone.localdate()
+    end = min(end or today - timedelta(days=1), today - timedelta(days=1))
+    with transaction.atomic():
+        state = _state_locked()
+        stale = DailyFigures.objects.filter(day__lte=end)
+        if start is not None:
+            stale = stale.filter(day__gte=start)
+        stale.delete()
+        rows = [
+            DailyFigures(day=day, department_id=department, item_id=item, **counters)
+            for (day, department, item), counters in collect(start, end).items()
+        ]
+        DailyFigures.objects.bulk_create(rows, batch_size=BATCH)
+        # Built through `end` only if every day before it is in the snapshot too.
+        if start is None or (state.built_through is not None and state.built_through >= start - timedelta(days=1)):
+            state.built_through = max(end, state.built_through or end)
+        state.built_at = timezone.now()
+        state.save()
+    return RebuildResult(start=start, end=end, rows=len(rows))
+
+
+def stats_refresh() -> RebuildResult:
+    """Rebuild the last STATS_REFRESH_DAYS days through yesterday (all days if never built).
+
+    Late changes to a past day (a rating excluded on appeal, a no-show marked after midnight, a
+    calendar day corrected) are caught while they fall within the window; older ones by the command.
+    """
+    today = timezone.localdate()
+    built = SnapshotState.objects.filter(pk=1).values_list("built_through", flat=True).first()
+    if built is None:
+        return stats_rebuild()
+    start = min(today - timedelta(days=settings.STATS_REFRESH_DAYS), built + timedelta(days=1))
+    return stats_rebuild(start=start)
