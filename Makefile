@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: help install run test lint format check messages clean bench bench-sla bench-print bench-faq bench-booking
+.PHONY: help install run test lint format check messages clean bench bench-sla bench-print bench-faq bench-booking bench-stats
 
 help:
 	@echo "make run    install, migrate, load demo data, start web, the Celery workers and beat"
@@ -65,3 +65,9 @@ bench-faq: install
 # the issue's figure is on PostgreSQL (DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_booking).
 bench-booking: install
 	$(PY) scripts/bench_booking.py 400 20
+
+# --- statistics (oversight/stats) ---
+# 1,000,000 applications in a scratch PostgreSQL database: the full rebuild of the snapshot and the
+# /stats/ page timed, with the database size (DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_stats).
+bench-stats: install
+	$(PY) scripts/bench_stats.py 1000000

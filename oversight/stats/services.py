@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .figures import collect
-from .models import DailyFigures, SnapshotState
+from .models import COUNTERS, DailyFigures, SnapshotState
 
 BATCH = 5000
 
@@ -20,6 +20,33 @@ class RebuildResult:
     start: date | None
     end: date
     rows: int
+
+
+COLUMNS = ("day", "department_id", "item_id", *COUNTERS, "speedup_sum")
+
+
+def _insert(rows: dict) -> None:
+    """Insert the snapshot rows: one multi-row INSERT per batch on PostgreSQL, bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        # bulk_create builds a model per row; at city scale (100,000+ rows) that alone takes a minute.
+        from psycopg2.extras import execute_values  # noqa: PLC0415 - PostgreSQL only
+
+        values = [
+            (day, department, item, *(c[name] for name in COLUMNS[3:])) for (day, department, item), c in rows.items()
+        ]
+        with connection.cursor() as cursor:
+            execute_values(
+                cursor.cursor,
+                # Table and column names are the model's own constants; the values go as parameters.
+                f"INSERT INTO {DailyFigures._meta.db_table} ({', '.join(COLUMNS)}) VALUES %s",  # noqa: S608
+                values,
+                page_size=BATCH,
+            )
+        return
+    DailyFigures.objects.bulk_create(
+        [DailyFigures(day=d, department_id=dep, item_id=item, **c) for (d, dep, item), c in rows.items()],
+        batch_size=BATCH,
+    )
 
 
 def _state_locked() -> SnapshotState:
@@ -42,11 +69,8 @@ def stats_rebuild(*, start: date | None = None, end: date | None = None) -> Rebu
         if start is not None:
             stale = stale.filter(day__gte=start)
         stale.delete()
-        rows = [
-            DailyFigures(day=day, department_id=department, item_id=item, **counters)
-            for (day, department, item), counters in collect(start, end).items()
-        ]
-        DailyFigures.objects.bulk_create(rows, batch_size=BATCH)
+        rows = collect(start, end)
+        _insert(rows)
         # Built through `end` only if every day before it is in the snapshot too.
         if start is None or (state.built_through is not None and state.built_through >= start - timedelta(days=1)):
             state.built_through = max(end, state.built_through or end)
