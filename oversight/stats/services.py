@@ -42,6 +42,8 @@ def _insert(rows: dict) -> None:
                 values,
                 page_size=BATCH,
             )
+            # Fresh statistics for the planner: after a full rebuild it would otherwise expect a few rows a day.
+            cursor.execute(f"ANALYZE {DailyFigures._meta.db_table}")
         return
     DailyFigures.objects.bulk_create(
         [DailyFigures(day=d, department_id=dep, item_id=item, **c) for (d, dep, item), c in rows.items()],
