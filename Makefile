@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 .PHONY: help install run test lint format check messages clean bench bench-sla bench-print bench-faq bench-booking
-.PHONY: bench-disclosure
+.PHONY: bench-disclosure bench-stats
 
 help:
 	@echo "make run    install, migrate, load demo data, start web, the Celery workers and beat"
@@ -71,3 +71,9 @@ bench-booking: install
 # (DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_disclosure).
 bench-disclosure: install
 	$(PY) scripts/bench_disclosure.py 1000000
+
+# --- statistics (oversight/stats) ---
+# 1,000,000 applications in a scratch PostgreSQL database: the full rebuild of the snapshot and the
+# /stats/ page timed, with the database size (DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_stats).
+bench-stats: install
+	$(PY) scripts/bench_stats.py 1000000

@@ -581,3 +581,12 @@ CELERY_BEAT_SCHEDULE["disclosure-publish-pending"] = {
     "task": "approvals.tasks.disclosure_publish_pending",
     "schedule": crontab(hour=6, minute=30),
 }
+
+# --- Oversight: statistics (/stats/, oversight/stats) ---
+# Each night at 00:45 (after the no-shows are marked at 00:30) the daily snapshot is rebuilt for
+# the last STATS_REFRESH_DAYS days through yesterday, so late changes to a recent day are caught.
+STATS_REFRESH_DAYS = env.int("STATS_REFRESH_DAYS", default=35)
+CELERY_BEAT_SCHEDULE["stats-refresh"] = {
+    "task": "oversight.stats.tasks.stats_refresh_run",
+    "schedule": crontab(hour=0, minute=45),
+}
