@@ -7,3 +7,11 @@ class OversightConfig(AppConfig):
 
     name = "oversight"
     verbose_name = _("Statistics and supervision")
+
+    def ready(self):
+        # --- supervision ---
+        # Modules that import models come here: when Django imports this file, no model is loaded yet.
+        from .supervision import queues, tasks  # noqa: PLC0415 - imports models
+
+        queues.register()
+        assert tasks.supervision_digests_send  # imported to register the digest's beat task

@@ -572,3 +572,11 @@ RATING_VISIT_WORKING_DAYS = env.int("RATING_VISIT_WORKING_DAYS", default=1)
 RATING_RECTIFICATION_WORKING_DAYS = env.int("RATING_RECTIFICATION_WORKING_DAYS", default=15)
 # A rating link in a notification is valid this many days, once.
 RATING_LINK_DAYS = env.int("RATING_LINK_DAYS", default=14)
+
+# --- Oversight: supervision (电子监察) ---
+# Each supervisor's daily digest of every overdue clock, at 08:00 (oversight/supervision/tasks.py);
+# supervisors get no notification per alert (portal/clock/sweep.py DIGEST_ROLES).
+CELERY_BEAT_SCHEDULE["supervision-digest"] = {
+    "task": "oversight.supervision.tasks.supervision_digests_send",
+    "schedule": crontab(hour=8, minute=0),
+}
