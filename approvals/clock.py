@@ -157,4 +157,5 @@ def applications_clock(*, on_passed) -> Clock:
         select_related=("item", "handler"),
         on_passed=on_passed,
         passed_filter=Q(state=State.SUBMITTED),
+        department_field="department",
     )

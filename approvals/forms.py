@@ -297,14 +297,3 @@ class WalkInForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("name", error)
         return data
-
-
-class SupervisionFilterForm(forms.Form):
-    start = forms.DateField(label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("The start date is after the end date."))
-        return data

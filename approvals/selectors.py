@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -235,50 +235,6 @@ def staff_log(application: Application) -> list[dict]:
             }
         )
     return rows
-
-
-def supervision_figures(*, start: date | None = None, end: date | None = None) -> dict:
-    """Return the supervision dashboard: per-department counts and the late applications.
-
-    The date range filters on the day of submission; counts of warning and overdue are of
-    applications whose clock is running now.
-    """
-    qs = Application.objects.exclude(state=State.DRAFT)
-    if start:
-        qs = qs.filter(submitted_at__date__gte=start)
-    if end:
-        qs = qs.filter(submitted_at__date__lte=end)
-    running = Q(current_due_at__isnull=False)
-    per_department = list(
-        qs.values("department__name", "department__sort_order")
-        .annotate(
-            total=Count("id"),
-            warning=Count("id", filter=running & Q(due_level=Level.WARNING)),
-            overdue=Count("id", filter=running & Q(due_level=Level.OVERDUE)),
-            auto_accepted=Count("id", filter=Q(auto_accepted=True)),
-            extended=Count("id", filter=Q(extended_at__isnull=False)),
-            second_corrections=Count("id", filter=Q(flagged_for_supervision=True)),
-        )
-        .order_by("department__sort_order", "department__name")
-    )
-    late = list(
-        qs.filter(running, due_level__in=[Level.WARNING, Level.OVERDUE])
-        .select_related("item", "department", "handler")
-        .order_by("current_due_at")[:200]
-    )
-    rows = [
-        {
-            "application": a,
-            "due": deadlines.day_of(a.current_due_at),
-            "days_over": -clock.working_days_left(a),
-        }
-        for a in late
-    ]
-    totals = {
-        key: sum(row[key] for row in per_department)
-        for key in ("total", "warning", "overdue", "auto_accepted", "extended", "second_corrections")
-    }
-    return {"per_department": per_department, "late": rows, "totals": totals}
 
 
 @dataclass(frozen=True)

@@ -54,4 +54,5 @@ def print_clock() -> Clock:
         due_field="due_at",
         level_field="due_level",
         select_related=("certificate", "certificate__certificate_type"),
+        department_field="certificate__department",
     )

@@ -18,3 +18,10 @@ class OversightConfig(AppConfig):
         from .stats.demo import load_demo_statistics  # noqa: PLC0415 - imports models
 
         demo.register("statistics", order=90, loader=load_demo_statistics)
+
+        # --- supervision ---
+        # Modules that import models come here: when Django imports this file, no model is loaded yet.
+        from .supervision import queues, tasks  # noqa: PLC0415 - imports models
+
+        queues.register()
+        assert tasks.supervision_digests_send  # imported to register the digest's beat task

@@ -590,3 +590,11 @@ CELERY_BEAT_SCHEDULE["stats-refresh"] = {
     "task": "oversight.stats.tasks.stats_refresh_run",
     "schedule": crontab(hour=0, minute=45),
 }
+
+# --- Oversight: supervision (电子监察) ---
+# Each supervisor's daily digest of every overdue clock, at 08:00 (oversight/supervision/tasks.py);
+# supervisors get no notification per alert (portal/clock/sweep.py DIGEST_ROLES).
+CELERY_BEAT_SCHEDULE["supervision-digest"] = {
+    "task": "oversight.supervision.tasks.supervision_digests_send",
+    "schedule": crontab(hour=8, minute=0),
+}

@@ -1,7 +1,7 @@
 """The applications' admin: the clerk's intake queue and the reviewer's queue, one admin for every role.
 
-The extra pages are mixins, one file each: staff actions, walk-in filing, supervision and
-batch approval.
+The extra pages are mixins, one file each: staff actions, walk-in filing and batch approval.
+(The supervision dashboard is oversight's: oversight/supervision/.)
 """
 
 from django.contrib import admin
@@ -31,7 +31,6 @@ from ..models import Application, State
 from ..selectors import staff_actions_for
 from .batch import BatchApproveMixin
 from .staff_actions import StaffActionMixin
-from .supervision import SupervisionMixin
 from .walk_in import WalkInMixin
 
 
@@ -110,7 +109,6 @@ class ApplicationAdmin(
     RevealMixin,
     StaffActionMixin,
     WalkInMixin,
-    SupervisionMixin,
     BatchApproveMixin,
     ReadOnlyAdmin,
     admin.ModelAdmin,
@@ -291,7 +289,6 @@ class ApplicationAdmin(
         view = self.admin_site.admin_view
         return [
             path("walk-in/", view(self.walk_in_view), name="approvals_application_walk_in"),
-            path("supervision/", view(self.supervision_view), name="approvals_application_supervision"),
             path("<int:pk>/fill/", view(self.walk_in_fill_view), name="approvals_application_fill"),
             path("<int:pk>/act/<str:action>/", view(self.action_view), name="approvals_application_act"),
             path(
@@ -311,7 +308,6 @@ class ApplicationAdmin(
         extra_context = {
             **(extra_context or {}),
             "can_file_walk_in": request.user.has_perm("approvals.intake_application"),
-            "can_supervise": request.user.has_perm("approvals.approve_second_correction"),
         }
         return super().changelist_view(request, extra_context)
 

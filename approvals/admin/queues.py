@@ -15,7 +15,7 @@ def _list_url(name: str):
 
 
 def register() -> None:
-    """Register each application queue, the walk-in button and the supervision dashboard."""
+    """Register each application queue and the walk-in button; supervisors see the recent alerts."""
     for order, queue in enumerate(selectors.WORK_QUEUES.values(), start=10):
         work_queues.register(
             work_queues.Queue(
@@ -34,16 +34,6 @@ def register() -> None:
             label=_("File a walk-in application"),
             permission="approvals.intake_application",
             url=lambda user: reverse("admin:approvals_application_walk_in"),
-            button=True,
-        )
-    )
-    work_queues.register(
-        work_queues.Queue(
-            name="applications.supervision",
-            order=5,
-            label=_("Supervision dashboard"),
-            permission="approvals.approve_second_correction",
-            url=lambda user: reverse("admin:approvals_application_supervision"),
             button=True,
         )
     )

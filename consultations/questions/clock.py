@@ -179,6 +179,7 @@ def reply_clock() -> Clock:
         kind="question",
         select_related=("handler", "first_responder"),
         round_field="clock_round",
+        department_field="department",
         warning_horizon=_days_horizon,
     )
 
@@ -193,5 +194,6 @@ def forward_clock() -> Clock:
         kind="question_forward",
         select_related=("handler", "first_responder"),
         round_field="clock_round",
+        department_field="department",
         warning_horizon=_hours_horizon,
     )

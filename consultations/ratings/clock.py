@@ -64,6 +64,7 @@ def visit_clock() -> Clock:
         kind="rating_visit",
         due_field="visit_due_at",
         level_field="visit_level",
+        department_field="department",
     )
 
 
@@ -75,4 +76,5 @@ def rectification_clock() -> Clock:
         recipients=recipients,
         notice=_notice(gettext_noop("rectification")),
         kind="rating_rectification",
+        department_field="department",
     )

@@ -54,6 +54,10 @@ class Clock:
     # warning band. None: within SLA_WARNING_WORKING_DAYS working days (limits in days); a limit
     # of a few hours or days gives its own (e.g. "one working hour left").
     warning_horizon: Callable[[datetime], datetime] | None = None
+    # The path from a row to its department (e.g. "certificate__department"), so that supervision counts
+    # every clock per department; None: the clock's rows belong to no department. A null department is
+    # the hall's general window.
+    department_field: str | None = None
 
 
 _clocks: dict[str, Clock] = {}

@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone, translation
 
+from portal import roles
+from portal.models import User
 from portal.services import notification_send
 
 from . import deadlines
@@ -78,11 +80,25 @@ def alert(clock: Clock | str, obj: Model, level: str) -> bool:
         return False
     with translation.override(settings.LANGUAGE_CODE):  # staff read alerts in the official language
         notice = clock.notice(obj, level)
+    in_digest = digest_readers()
     for user in clock.recipients(obj, level):
+        if user.pk in in_digest:
+            continue
         notification_send(
             user=user, kind=f"{clock.kind}_{level}", title=notice.title, body=notice.body, link=notice.link
         )
     return True
+
+
+# Supervisors watch every clock: one alert each would bury them, so they read every overdue case of
+# every clock in one daily digest (oversight.supervision.digest) instead. The alert row is kept all
+# the same, and everyone else a clock names is still told at once.
+DIGEST_ROLES = (roles.SUPERVISOR,)
+
+
+def digest_readers() -> set[int]:
+    """Return the ids of the users who read alerts in the daily digest rather than one by one."""
+    return set(User.objects.filter(groups__name__in=DIGEST_ROLES).values_list("pk", flat=True))
 
 
 def alert_if_due(clock: Clock | str, obj: Model) -> bool:
