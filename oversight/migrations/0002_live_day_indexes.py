@@ -4,6 +4,7 @@ The page counts the days after the snapshot live, with a range on each event's t
 these indexes each range would scan a whole table (1,000,000 applications: see make bench-stats).
 They are created here, with the statistics that need them, rather than in each app's models: no
 model code reads them, and IF NOT EXISTS keeps them harmless if an app later declares its own.
+The ratings' own index on rated_at is declared by consultations (ratings_rated_idx).
 """
 
 from django.db import migrations
@@ -15,7 +16,6 @@ INDEXES = [
     ("oversight_cert_issued_idx", "licenses_certificate", "issued_at"),
     ("oversight_printjob_delivered_idx", "licenses_printjob", "delivered_at"),
     ("oversight_question_replied_idx", "consultations_question", "first_reply_at"),
-    ("oversight_rating_rated_idx", "consultations_rating", "rated_at"),
 ]
 
 
