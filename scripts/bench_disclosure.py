@@ -14,11 +14,10 @@ of the listing counts the table. The issue wants a search by credit code or cert
 under 50 ms at 1,000,000 decisions on PostgreSQL.
 """
 
-import statistics
 import sys
 import time
 
-from benchlib import construction_department, throwaway_database
+from benchlib import construction_department, throwaway_database, timed
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -107,18 +106,6 @@ def populate(n: int) -> list:
         if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE approvals_publisheddecision")
     return items
-
-
-def timed(call) -> tuple[float, float, object]:
-    """Return the median and p95 in ms of REPEAT calls (after one warm-up), and the last result."""
-    result = call()
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        result = call()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)], result
 
 
 def plan_of(call) -> tuple[str, list[str]]:

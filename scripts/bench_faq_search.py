@@ -13,11 +13,10 @@ wants the search under 50 ms at 10,000 entries on PostgreSQL.
 """
 
 import random
-import statistics
 import sys
 import time
 
-from benchlib import construction_department, throwaway_database
+from benchlib import construction_department, throwaway_database, timed
 from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
@@ -161,18 +160,6 @@ def populate(n: int, *, items, department, publisher) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE consultations_faqentry")
         cursor.execute("ANALYZE consultations_faqterm")
-
-
-def timed(call) -> tuple[float, float, object]:
-    """Return the median and p95 in ms of REPEAT calls (after one warm-up), and the last result."""
-    result = call()
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        result = call()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)], result
 
 
 def sizes() -> dict[str, str]:

@@ -5,7 +5,9 @@ Importing this module sets Django up (the scripts run as `python scripts/NAME.py
 
 import contextlib
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -36,3 +38,15 @@ def construction_department():
     from portal.models import Department
 
     return Department.objects.create(code="zjj", name="市住房和城乡建设局")
+
+
+def timed(call, repeat: int = 30) -> tuple[float, float, object]:
+    """Return the median and p95 in ms of `repeat` calls (after one warm-up), and the last result."""
+    result = call()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = call()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)], result

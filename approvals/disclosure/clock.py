@@ -87,6 +87,7 @@ def publication_clock() -> Clock:
         kind="disclosure",
         due_field="current_due_at",
         level_field="due_level",
+        department_field="department",
         select_related=("department",),
         warning_horizon=_no_warning,
     )

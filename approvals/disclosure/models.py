@@ -127,6 +127,8 @@ class PublishedDecision(models.Model):
             ),
             models.Index(fields=["certificate_id"], name="disclosure_certificate"),
             models.Index(fields=["current_due_at"], condition=Q(state="pending"), name="disclosure_pending_due"),
+            # The core clock's sweep and the supervisors' dashboard: open rows by level, then deadline.
+            models.Index(fields=["due_level", "current_due_at"], name="disclosure_due_level"),
         ]
 
     def __str__(self):

@@ -78,6 +78,10 @@ KNOWN_CLOCKS: dict[str, tuple] = {
     "question_forwards": (_("Forwarding of questions"), (("reference", _("Reference")), ("subject", _("Subject")))),
     "rating_visits": (_("Return visits after a bad review"), (("opened_at", _("Opened")),)),
     "rating_rectifications": (_("Rectifications after a bad review"), (("opened_at", _("Opened")),)),
+    "disclosure": (
+        _("Publication of decisions"),
+        (("item__name", _("Item")), ("decided_at", _("Decided"))),
+    ),
 }
 # The applications' one clock runs through two legal stages; supervisors read them apart.
 STAGES: dict[str, tuple] = {

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from approvals import services as approvals
+from approvals.models import Application, PublishedDecision
 from approvals.tests import factories as approval_factories
 from consultations import services as consultations
 from consultations.models import ReplyKind
@@ -46,6 +47,10 @@ def every_clock_late(*, item, clerk, reviewer, consultant, citizen) -> dict:
             level=Level5.DISSATISFIED,
             now=at("2026-11-30"),
         )
+        # A denial that cannot be published: the enterprise's credit code is missing.
+        unpublished = license_factories.in_review(item, factories.enterprise("nocode"), clerk, reviewer)
+        Application.objects.filter(pk=unpublished.pk).update(applicant_id_number="")
+        approvals.application_deny(application_id=unpublished.pk, actor=reviewer, reason="不符合法定条件")
     with time_machine.travel(at("2027-01-08", 6), tick=False):
         sweep.run()
     return {
@@ -54,4 +59,5 @@ def every_clock_late(*, item, clerk, reviewer, consultant, citizen) -> dict:
         "reply": reply,
         "forward": forward,
         "rectification": rating.rectification,
+        "publication": PublishedDecision.objects.get(application=unpublished),
     }

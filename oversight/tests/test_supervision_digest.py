@@ -47,6 +47,7 @@ def test_the_supervisor_gets_one_digest_per_day_listing_every_overdue_clock_of_e
         "Forwarding of questions",
         "Return visits after a bad review",
         "Rectifications after a bad review",
+        "Publication of decisions",
     ):
         assert f"- {lane} · 市住房和城乡建设局: 1" in body
     assert reverse("admin:approvals_application_change", args=[late["application"].pk]) in body
