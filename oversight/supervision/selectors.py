@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from approvals.models import Application, State
 from consultations.models import Rectification
@@ -67,7 +68,7 @@ class Period:
 # its cases by number until it gets an entry here; it is counted either way.
 KNOWN_CLOCKS: dict[str, tuple] = {
     "applications": (
-        _("Applications"),
+        pgettext_lazy("clock", "Applications"),
         (("reference", _("Reference")), ("item__name", _("Item"))),
     ),
     "print_jobs": (
