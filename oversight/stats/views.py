@@ -5,6 +5,7 @@ from datetime import date
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .forms import PeriodForm
 from .selectors import TOP_ITEMS, stats_for_period
@@ -21,7 +22,7 @@ def _charts(figures) -> dict:
             "type": "bar",
             "labels": [row["month"].strftime("%Y-%m") for row in figures.months],
             "series": [
-                {"label": _("Received"), "data": [row["received"] for row in figures.months]},
+                {"label": pgettext("statistics", "Received"), "data": [row["received"] for row in figures.months]},
                 {"label": _("Accepted"), "data": [row["accepted"] for row in figures.months]},
                 {"label": _("Concluded"), "data": [row["concluded"] for row in figures.months]},
             ],
