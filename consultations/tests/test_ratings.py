@@ -8,7 +8,7 @@ import pytest
 from approvals import services as approvals
 from approvals.tests import factories as approval_factories
 from consultations.models import Rating, Rectification
-from consultations.ratings import selectors, services
+from consultations.ratings import figures, services
 from consultations.ratings.models import Level5, ServiceKind
 from consultations.tests import factories
 from portal.clock.levels import Level
@@ -160,7 +160,7 @@ def test_an_accepted_appeal_excludes_the_rating_from_the_figures_but_keeps_it(re
     services.appeal_decide(rectification_id=rectification.pk, actor=supervisor, accept=True)
 
     assert Rating.objects.get(pk=rectification.rating_id).excluded
-    assert selectors.published_results() == []
+    assert [row["counted"] for row in figures.rating_figures()] == [0]
 
 
 def test_the_good_review_rate_matches_a_hand_count(permit_item, citizen, clerk):
@@ -170,7 +170,7 @@ def test_the_good_review_rate_matches_a_hand_count(permit_item, citizen, clerk):
         approvals.application_reject(application_id=application.pk, actor=clerk, reason="不予受理")
         rate(application, citizen, level=level, anonymous=True)
 
-    (row,) = selectors.published_results()
+    (row,) = figures.rating_figures()
 
     assert row["department_id"] == permit_item.department_id
     assert row["counted"] == 7
