@@ -1,5 +1,6 @@
 """Models of oversight, re-exported from their packages."""
 
-from .stats.models import DailyFigures, SnapshotState
+from .stats.models import DailyFigures, MonthlyFigures, SnapshotState
+from .supervision.models import Supervision
 
-__all__ = ["DailyFigures", "SnapshotState"]
+__all__ = ["DailyFigures", "MonthlyFigures", "SnapshotState", "Supervision"]

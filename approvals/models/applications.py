@@ -207,6 +207,16 @@ class Application(FSMModelMixin, models.Model):
             models.Index(fields=["due_level", "current_due_at"], name="approvals_app_due_idx"),
             # Late intakes (Art. 32): waiting for intake and past the current deadline.
             models.Index(fields=["state", "current_due_at"], name="approvals_app_intake_idx"),
+            # The statistics count each day's events by their timestamps (oversight/stats/figures.py);
+            # filing time and id is also the intake queue's order.
+            models.Index(fields=["submitted_at", "id"], name="approvals_app_submitted_idx"),
+            models.Index(fields=["accepted_at"], name="approvals_app_accepted_idx"),
+            models.Index(fields=["decided_at"], name="approvals_app_decided_idx"),
+            # Supervision's automatic acceptances and extensions of a period: those few applications only.
+            models.Index(fields=["accepted_at"], condition=models.Q(auto_accepted=True), name="approvals_app_auto_idx"),
+            models.Index(
+                fields=["extended_at"], condition=models.Q(extended_at__isnull=False), name="approvals_app_extended_idx"
+            ),
         ]
 
     def __str__(self):

@@ -77,6 +77,8 @@ class CorrectionNotice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application", "round"], name="approvals_notice_unique_round"),
         ]
+        # Supervision's second correction rounds of a period.
+        indexes = [models.Index(fields=["round", "issued_at"], name="approvals_notice_round_idx")]
 
     def __str__(self):
         return f"{self.application} #{self.round}"

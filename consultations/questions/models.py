@@ -184,6 +184,8 @@ class Question(FSMModelMixin, models.Model):
             models.Index(fields=["due_level", "current_due_at"], name="questions_due_idx"),
             # Figures per department and month.
             models.Index(fields=["department", "asked_at"], name="questions_figures_idx"),
+            # The statistics' questions answered per day.
+            models.Index(fields=["first_reply_at"], name="questions_replied_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -108,7 +108,11 @@ class PrintJob(FSMModelMixin, models.Model):
         ordering = ["due_at", "id"]
         permissions = [("operate_printing", _("Can print, reprint, dispatch and hand over certificates"))]
         # The clock sweep's range queries: level, then the deadline.
-        indexes = [models.Index(fields=["due_level", "due_at"], name="licenses_printjob_due_idx")]
+        indexes = [
+            models.Index(fields=["due_level", "due_at"], name="licenses_printjob_due_idx"),
+            # The statistics' certificates delivered per day.
+            models.Index(fields=["delivered_at"], name="licenses_printjob_sent_idx"),
+        ]
 
     def __str__(self):
         return f"{self.certificate.number} ({self.get_state_display()})"

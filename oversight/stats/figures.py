@@ -35,6 +35,11 @@ def empty() -> dict:
     return {**dict.fromkeys(COUNTERS, 0), "speedup_sum": 0.0}
 
 
+def next_month(day: date) -> date:
+    """Return the first day of the month after the day's."""
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
 def _bounds(field: str, start: date | None, end: date | None) -> Q:
     """Return the filter of a timestamp field on the local days start..end, both included (None: open)."""
     zone = timezone.get_current_timezone()

@@ -26,10 +26,12 @@ COUNTERS = (
 )
 
 
-class DailyFigures(models.Model):
-    """The counters of one department and item (or none) on one local day, each event counted on its own day."""
+FIGURES = (*COUNTERS, "speedup_sum")
 
-    day = models.DateField(_("day"))
+
+class Figures(models.Model):
+    """The counters of one department and item (or none) over a span of days: a day or a month."""
+
     # Empty: the hall's general window (questions, appointments and ratings without a department).
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -57,14 +59,44 @@ class DailyFigures(models.Model):
     ratings_good = models.PositiveIntegerField(_("good ratings"), default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyFigures(Figures):
+    """The counters of one department and item on one local day, each event counted on its own day."""
+
+    day = models.DateField(_("day"))
+    # The first day of the day's month: what the monthly roll-up groups by.
+    month = models.DateField(_("month"))
+
+    class Meta:
         verbose_name = _("daily figures")
         verbose_name_plural = _("daily figures")
         ordering = ["day", "department", "item"]
-        # The page sums a period's rows: a range on the day.
+        # The page sums the days of a period's partial months, and the roll-up a month's days: a range on the day.
         indexes = [models.Index(fields=["day"], name="oversight_stats_day_idx")]
 
     def __str__(self):
         return f"{self.day} {self.department_id or '-'} {self.item_id or '-'}"
+
+
+class MonthlyFigures(Figures):
+    """The sum of a month's daily rows per department and item, kept with them (services.stats_rebuild).
+
+    The page reads a period's whole months here, a few hundred rows a month whatever the city's size,
+    and only the days of its partial months from DailyFigures.
+    """
+
+    month = models.DateField(_("month"))
+
+    class Meta:
+        verbose_name = _("monthly figures")
+        verbose_name_plural = _("monthly figures")
+        ordering = ["month", "department", "item"]
+        indexes = [models.Index(fields=["month"], name="oversight_stats_month_idx")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.department_id or '-'} {self.item_id or '-'}"
 
 
 class SnapshotState(models.Model):

@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from approvals.models import ServiceItem
 from portal.models import Department
 
-from .figures import collect, empty
-from .models import COUNTERS, DailyFigures, SnapshotState
+from .figures import collect, empty, next_month
+from .models import FIGURES, DailyFigures, MonthlyFigures, SnapshotState
 
 # The per-item table lists the items that received most in the period; the rest are in the snapshot.
 TOP_ITEMS = 50
@@ -93,53 +92,69 @@ def _months(start: date, end: date) -> list[date]:
     months, month = [], start.replace(day=1)
     while month <= end:
         months.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
+        month = next_month(month)
     return months
+
+
+def _add(target: dict, counters: dict) -> None:
+    for name in FIGURES:
+        target[name] += counters[name] or 0
+
+
+def _snapshot_sources(start: date, last: date) -> list:
+    """Return the snapshot rows of the days start..last: whole months from the roll-up, other days daily."""
+    first_whole = start if start.day == 1 else next_month(start)
+    after_whole = next_month(last) if (last + timedelta(days=1)).day == 1 else last.replace(day=1)
+    if first_whole >= after_whole:
+        return [DailyFigures.objects.filter(day__gte=start, day__lte=last)]
+    sources = [MonthlyFigures.objects.filter(month__gte=first_whole, month__lt=after_whole)]
+    days = Q()
+    if start < first_whole:
+        days |= Q(day__gte=start, day__lt=first_whole)
+    if after_whole <= last:
+        days |= Q(day__gte=after_whole, day__lte=last)
+    if days:
+        sources.append(DailyFigures.objects.filter(days))
+    return sources
 
 
 def stats_for_period(*, start: date, end: date) -> Figures:
     """Return the figures of the local days start..end: totals, per department, per item, per month.
 
-    Days through the snapshot's ``built_through`` come from the snapshot (one grouped query); the
-    later days, today included, are counted live from the records (``figures.collect``).
+    Days through the snapshot's ``built_through`` are summed in the database per month, department
+    and item, whole months from the monthly roll-up (three grouped queries per source, a few hundred
+    rows); the later days, today included, are counted live from the records (``figures.collect``).
     """
     today = timezone.localdate()
     end = min(end, today)
     built = SnapshotState.objects.filter(pk=1).values_list("built_through", flat=True).first()
-    groups: dict[tuple, dict] = defaultdict(empty)  # (department, item, month) -> counters
+    by_month: dict = {month: empty() for month in _months(start, end)}
+    by_department: dict = defaultdict(empty)
+    by_item: dict = defaultdict(empty)
     if built is not None and built >= start:
-        sums = {name: Sum(name) for name in (*COUNTERS, "speedup_sum")}
-        for row in (
-            DailyFigures.objects.filter(day__gte=start, day__lte=min(end, built))
-            .order_by()
-            .values("department", "item", month=TruncMonth("day"))
-            .annotate(**sums)
-        ):
-            month = row["month"]
-            month = month if isinstance(month, date) else date.fromisoformat(str(month)[:10])
-            group = groups[(row["department"], row["item"], month.replace(day=1))]
-            for name in (*COUNTERS, "speedup_sum"):
-                group[name] += row[name] or 0
+        sums = {name: Sum(name) for name in FIGURES}
+        for source in _snapshot_sources(start, min(end, built)):
+            source = source.order_by()
+            for row in source.values("month").annotate(**sums):
+                _add(by_month.setdefault(row["month"], empty()), row)
+            for row in source.values("department").annotate(**sums):
+                _add(by_department[row["department"]], row)
+            for row in source.filter(item__isnull=False).values("item").annotate(**sums):
+                _add(by_item[row["item"]], row)
     live_from = max(start, built + timedelta(days=1)) if built is not None else start
     if live_from <= end:
         for (day, department, item), counters in collect(live_from, end).items():
-            group = groups[(department, item, day.replace(day=1))]
-            for name, value in counters.items():
-                group[name] += value
+            targets = [by_month.setdefault(day.replace(day=1), empty()), by_department[department]]
+            if item is not None:
+                targets.append(by_item[item])
+            for target in targets:
+                _add(target, counters)
     else:
         live_from = None
 
     totals = empty()
-    by_department: dict = defaultdict(empty)
-    by_item: dict = defaultdict(empty)
-    by_month: dict = {month: empty() for month in _months(start, end)}
-    for (department, item, month), counters in groups.items():
-        for target in (totals, by_department[department], by_month.setdefault(month, empty())):
-            for name, value in counters.items():
-                target[name] += value
-        if item is not None:
-            for name, value in counters.items():
-                by_item[item][name] += value
+    for counters in by_month.values():
+        _add(totals, counters)
 
     names = dict(Department.objects.order_by().values_list("pk", "name"))
     departments = sorted(

@@ -1,4 +1,4 @@
-"""Writes of the statistics: (re)building the daily snapshot from the live aggregates."""
+"""Writes of the statistics: (re)building the daily snapshot and its monthly roll-up from the live aggregates."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .figures import collect
-from .models import COUNTERS, DailyFigures, SnapshotState
+from .figures import collect, next_month
+from .models import FIGURES, DailyFigures, MonthlyFigures, SnapshotState
 
 BATCH = 5000
 
@@ -22,7 +23,7 @@ class RebuildResult:
     rows: int
 
 
-COLUMNS = ("day", "department_id", "item_id", *COUNTERS, "speedup_sum")
+COLUMNS = ("day", "month", "department_id", "item_id", *FIGURES)
 
 
 def _insert(rows: dict) -> None:
@@ -32,7 +33,8 @@ def _insert(rows: dict) -> None:
         from psycopg2.extras import execute_values  # noqa: PLC0415 - PostgreSQL only
 
         values = [
-            (day, department, item, *(c[name] for name in COLUMNS[3:])) for (day, department, item), c in rows.items()
+            (day, day.replace(day=1), department, item, *(c[name] for name in FIGURES))
+            for (day, department, item), c in rows.items()
         ]
         with connection.cursor() as cursor:
             execute_values(
@@ -46,9 +48,41 @@ def _insert(rows: dict) -> None:
             cursor.execute(f"ANALYZE {DailyFigures._meta.db_table}")
         return
     DailyFigures.objects.bulk_create(
-        [DailyFigures(day=d, department_id=dep, item_id=item, **c) for (d, dep, item), c in rows.items()],
+        [
+            DailyFigures(day=d, month=d.replace(day=1), department_id=dep, item_id=item, **c)
+            for (d, dep, item), c in rows.items()
+        ],
         batch_size=BATCH,
     )
+
+
+def _roll_up(start: date | None, end: date) -> None:
+    """Rebuild the monthly roll-up of every month that holds a day of start..end from its daily rows.
+
+    One INSERT … SELECT … GROUP BY in the database: a month's rows never pass through Python.
+    """
+    first = start.replace(day=1) if start is not None else None
+    after = next_month(end)
+    stale = MonthlyFigures.objects.filter(month__lt=after)
+    days = Q(day__lt=after)
+    if first is not None:
+        stale = stale.filter(month__gte=first)
+        days &= Q(day__gte=first)
+    stale.delete()
+    daily = DailyFigures.objects.filter(days).order_by()
+    where, params = daily.query.get_compiler(connection=connection).compile(daily.query.where)
+    columns = ("month", "department_id", "item_id")
+    sums = ", ".join(f"SUM({name})" for name in FIGURES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Table and column names are the models' own constants; the dates go as parameters.
+            f"INSERT INTO {MonthlyFigures._meta.db_table} ({', '.join(columns + FIGURES)}) "  # noqa: S608
+            f"SELECT {', '.join(columns)}, {sums} FROM {DailyFigures._meta.db_table} "
+            f"WHERE {where} GROUP BY {', '.join(columns)}",
+            params,
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {MonthlyFigures._meta.db_table}")
 
 
 def _state_locked() -> SnapshotState:
@@ -73,6 +107,7 @@ def stats_rebuild(*, start: date | None = None, end: date | None = None) -> Rebu
         stale.delete()
         rows = collect(start, end)
         _insert(rows)
+        _roll_up(start, end)
         # Built through `end` only if every day before it is in the snapshot too.
         if start is None or (state.built_through is not None and state.built_through >= start - timedelta(days=1)):
             state.built_through = max(end, state.built_through or end)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from . import exports, report, selectors
 from .forms import MonthlyReportForm, PeriodForm
 
-# The supervisors' own permission (效能监察): the one that lets them approve a second correction round.
-PERMISSION = "approvals.approve_second_correction"
+# Electronic supervision's own permission, given to the supervisors (效能监察) by migration.
+PERMISSION = "oversight.supervise"
 
 
 def may_supervise(user) -> bool:

@@ -21,7 +21,7 @@ from consultations.tests import appointment_factories as af
 from consultations.tests import factories as question_factories
 from licenses.models import Certificate, CertificateType, PrintJob
 from oversight.stats import figures as live
-from oversight.stats.models import DailyFigures, SnapshotState
+from oversight.stats.models import DailyFigures, MonthlyFigures, SnapshotState
 from oversight.stats.selectors import stats_for_period
 from oversight.stats.services import stats_rebuild, stats_refresh
 from portal.clock import calendar
@@ -260,6 +260,36 @@ def test_the_snapshot_gives_the_same_figures_as_the_live_count(city):
     _check_hand_count(from_snapshot, city)
     for name in ("totals", "departments", "items", "months"):
         assert _rounded(getattr(from_snapshot, name)) == _rounded(getattr(counted_live, name))
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(2025, 2, 15), date(2025, 4, 5)),  # a partial month, a whole one (the roll-up), a partial one
+        (date(2025, 3, 2), date(2025, 3, 30)),  # inside one month: daily rows only
+        (date(2025, 2, 1), date(2025, 3, 31)),  # whole months only
+    ],
+)
+def test_whole_months_from_the_roll_up_and_partial_ones_from_the_days_agree_with_the_live_count(city, start, end):
+    counted_live = stats_for_period(start=start, end=end)
+    stats_rebuild()
+    assert MonthlyFigures.objects.filter(month=date(2025, 3, 1)).exists()
+    from_snapshot = stats_for_period(start=start, end=end)
+    assert from_snapshot.live_from is None
+    assert counted_live.totals["received"] > 0
+    for name in ("totals", "departments", "items", "months"):
+        assert _rounded(getattr(from_snapshot, name)) == _rounded(getattr(counted_live, name))
+
+
+def test_a_partial_rebuild_rolls_up_the_whole_months_it_touches(city):
+    stats_rebuild()
+    march = MonthlyFigures.objects.filter(month=date(2025, 3, 1))
+    before = set(march.values_list("item", "received", "concluded", "ratings_counted"))
+    stats_rebuild(start=date(2025, 3, 20))  # the month's first days are summed again from their daily rows
+    assert set(march.values_list("item", "received", "concluded", "ratings_counted")) == before
+    Rating.objects.filter(level=2).update(excluded=True)
+    stats_rebuild(start=date(2025, 3, 20))
+    assert sum(march.values_list("ratings_counted", flat=True)) == 2
 
 
 def _rounded(value):

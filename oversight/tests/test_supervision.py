@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,8 +17,11 @@ from approvals import services
 from approvals.models import Application
 from approvals.tests import factories
 from consultations.models import Rectification
+from portal import roles
 from portal.clock import registry, sweep
 from portal.clock.registry import Clock, Notice
+from portal.models import User
+from portal.tests.factories import staff
 
 from .supervision_cases import at, every_clock_late
 
@@ -184,6 +188,18 @@ def test_only_supervisors_open_supervision(client, request, role, construction_d
         reverse("oversight:supervision_report") + f"?department={construction_department.pk}&month=2026-12",
     ):
         assert client.get(url).status_code in (403, 404), (role, url)
+
+
+def test_supervision_has_its_own_permission(client, construction_department):
+    """oversight.supervise opens the dashboard alone; approving second correction rounds does not."""
+    deputy = staff("deputy", roles.CLERK)
+    deputy.user_permissions.add(Permission.objects.get(codename="approve_second_correction"))
+    client.force_login(deputy)
+    assert client.get(reverse(DASHBOARD)).status_code == 403
+    deputy = User.objects.get(pk=deputy.pk)  # a fresh permission cache
+    deputy.user_permissions.add(Permission.objects.get(content_type__app_label="oversight", codename="supervise"))
+    client.force_login(deputy)
+    assert client.get(reverse(DASHBOARD)).status_code == 200
 
 
 def test_a_visitor_is_sent_to_the_staff_login(client):
