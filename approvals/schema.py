@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import DateInput
+
 FIELD_TYPES = {
     "text": _("Text"),
     "textarea": _("Long text"),
@@ -90,7 +92,7 @@ def form_field(field: dict) -> forms.Field:
     if kind == "number":
         return forms.DecimalField(max_digits=14, decimal_places=2, **common)
     if kind == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return forms.DateField(widget=DateInput(), **common)
     if kind == "choice":
         choices = [("", "---------")] + [(c, c) for c in field["choices"]]
         return forms.ChoiceField(choices=choices, **common)

@@ -22,6 +22,19 @@ from .validators import (
 )
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker (``<input type="date">``), whose value is always ISO 8601.
+
+    The browser accepts no other format in ``value``; Django would write the locale's first input
+    format (2026/01/01 in Chinese), and the picker would show empty and lose a saved date.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 def plain_error_messages(form: forms.BaseForm) -> None:
     """Give every field of a form error messages in plain words that name the field.
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import DateInput
 from portal.models import Department
 
 from .selectors import Search
@@ -14,8 +15,8 @@ class DisclosureSearchForm(forms.Form):
     certificate_number = forms.CharField(label=_("Certificate number"), max_length=60, required=False)
     item = forms.CharField(label=_("Item (name or code)"), max_length=100, required=False)
     department = forms.TypedChoiceField(label=_("Department"), coerce=int, empty_value=None, required=False)
-    date_from = forms.DateField(label=_("Decided from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Decided until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("Decided from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Decided until"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

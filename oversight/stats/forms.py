@@ -7,16 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.forms import DateInput
+
 
 class PeriodForm(forms.Form):
     """Any period of local days; empty fields mean this year so far."""
 
-    start = forms.DateField(
-        label=pgettext_lazy("period", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=pgettext_lazy("period", "to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=pgettext_lazy("period", "From"), required=False, widget=DateInput())
+    end = forms.DateField(label=pgettext_lazy("period", "to"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import errors
+from portal.forms import DateInput
 
 from .. import services
 from ..models import Appointment, Closure, Counter, OpeningRule
@@ -80,7 +81,7 @@ class ClosureForm(forms.Form):
         required=False,
         empty_label=_("The whole hall"),
     )
-    day = forms.DateField(label=_("day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("day"), widget=DateInput())
     reason = forms.CharField(
         label=_("reason"),
         max_length=200,
