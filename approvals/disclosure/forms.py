@@ -22,7 +22,7 @@ class DisclosureSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         # One query, as a list: a model choice field would also count the departments when rendered.
         departments = Department.objects.order_by("sort_order", "code").values_list("pk", "name")
-        self.fields["department"].choices = [("", "---------"), *departments]
+        self.fields["department"].choices = [("", _("All departments")), *departments]
 
     def clean(self):
         cleaned = super().clean()

@@ -35,7 +35,9 @@ def _last_month() -> str:
 
 
 class MonthlyReportForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.filter(is_active=True))
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True), empty_label=_("Choose a department")
+    )
     month = forms.RegexField(
         label=_("Month"),
         regex=r"^\d{4}-(0[1-9]|1[0-2])$",
