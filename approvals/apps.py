@@ -10,7 +10,9 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         # Modules that import models come here: when Django imports this file, no model is loaded yet.
+        from portal import page_cache  # noqa: PLC0415 - imports models
         from portal.clock import registry  # noqa: PLC0415 - imports models
+        from portal.models import Department, District  # noqa: PLC0415 - imports models
 
         from . import clock, services  # noqa: PLC0415 - imports models
         from .demo import load_demo_catalogue  # noqa: PLC0415 - imports models
@@ -18,7 +20,11 @@ class ApprovalsConfig(AppConfig):
         from .demo_work import load_demo_work  # noqa: PLC0415 - imports models
         from .disclosure import clock as disclosure_clock  # noqa: PLC0415 - imports models
         from .disclosure.demo import load_demo_disclosure  # noqa: PLC0415 - imports models
+        from .models import ServiceItem, ServiceMaterial  # noqa: PLC0415 - imports models
         from .views import my_applications_section  # noqa: PLC0415 - imports models
+
+        # The public pages' fragments are rendered again whenever the catalogue changes.
+        page_cache.watch(Department, District, ServiceItem, ServiceMaterial)
 
         demo.register("approvals", order=10, loader=load_demo_catalogue)
         demo.register("applications", order=30, loader=load_demo_work)

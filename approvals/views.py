@@ -1,21 +1,24 @@
 """The online hall: catalogue, guides, applying, the applicant's pages, public tracking."""
 
+import functools
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from portal import audit, errors
+from portal import audit, errors, page_cache
 from portal.clock import deadlines
 from portal.models import AuditEvent, User
 
@@ -27,27 +30,49 @@ from .models import Application, State
 CATALOGUE_PAGE_SIZE = 20
 
 
+def _catalogue_query(request) -> QueryDict:
+    """Return the catalogue filters the request sets, normalised: known fields only, values stripped and sorted."""
+    query = QueryDict(mutable=True)
+    for name in CatalogueFilterForm.base_fields:
+        values = sorted(v.strip() for v in request.GET.getlist(name) if v.strip())
+        if values:
+            query.setlist(name, values)
+    return query
+
+
 def catalogue(request):
-    form = CatalogueFilterForm(request.GET or None)
-    filters = {}
-    if form.is_bound:
-        form.is_valid()
-        # A filter that no longer validates (a closed department, a bad link) is ignored alone.
-        filters = {name: form.cleaned_data.get(name) or "" for name in form.fields if name not in form.errors}
-    items = selectors.catalogue_items(**filters)
-    page = Paginator(items, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "approvals/catalogue.html",
-        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
-    )
+    query = _catalogue_query(request)
+    page_number = request.GET.get("page", "").strip()
+
+    def render_listing() -> str:
+        form = CatalogueFilterForm(query or None)
+        filters = {}
+        if form.is_bound:
+            form.is_valid()
+            # A filter that no longer validates (a closed department, a bad link) is ignored alone.
+            filters = {name: form.cleaned_data.get(name) or "" for name in form.fields if name not in form.errors}
+        items = selectors.catalogue_items(**filters)
+        page = Paginator(items, CATALOGUE_PAGE_SIZE).get_page(page_number)
+        context = {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count}
+        return render_to_string("approvals/_catalogue_listing.html", context)
+
+    key = (query.urlencode(), page_number)
+    listing = page_cache.fragment(request, "catalogue", key, render_listing)
+    return render(request, "approvals/catalogue.html", {"listing": mark_safe(listing)})  # noqa: S308 - our own HTML
 
 
 def guide(request, code):
     item = selectors.item_get_for_guide(code)
-    context = {"item": item, "materials": item.materials.all(), "sections": guide_sections.rendered(request, item)}
+
+    def renderer(template: str):
+        return lambda: render_to_string(template, {"item": item, "materials": item.materials.all()})
+
+    context = {
+        "item": item,
+        "main": mark_safe(page_cache.fragment(request, "guide", (code,), renderer("approvals/_guide_main.html"))),  # noqa: S308
+        "side": mark_safe(page_cache.fragment(request, "guide-side", (code,), renderer("approvals/_guide_side.html"))),  # noqa: S308
+        "sections": guide_sections.rendered(request, item),
+    }
     return render(request, "approvals/guide.html", context)
 
 
@@ -380,8 +405,14 @@ def track(request):
             application = selectors.application_for_tracking(
                 form.cleaned_data["reference"], form.cleaned_data["id_tail"]
             )
+    fields = None
+    if request.method != "POST":
+        # The empty form is the same for everyone: rendered once per version (the CSRF token stays outside).
+        render_fields = functools.partial(render_to_string, "approvals/_track_form.html", {"form": form})
+        fields = mark_safe(page_cache.fragment(request, "track-form", (), render_fields))  # noqa: S308 - our own HTML
     context = {
         "form": form,
+        "fields": fields,
         "searched": searched,
         "application": application,
         "timeline": selectors.timeline(application, comments=False) if application else [],

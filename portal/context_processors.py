@@ -1,5 +1,7 @@
 """Template context shared by every page."""
 
+import functools
+
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,14 +17,16 @@ NAVIGATION = [
 ]
 
 
-def _navigation():
+@functools.cache
+def _navigation() -> tuple[dict, ...]:
+    """Return the entries whose page exists, reversed once per process (the labels translate per request)."""
     items = []
     for name, label in NAVIGATION:
         try:
             items.append({"name": name, "label": label, "url": reverse(name)})
         except NoReverseMatch:
             continue
-    return items
+    return tuple(items)
 
 
 def portal(request):

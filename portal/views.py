@@ -1,5 +1,6 @@
 """Views of the portal core: home, registration, personal centre, health, error pages."""
 
+import functools
 import logging
 import secrets
 
@@ -13,12 +14,13 @@ from django.http import FileResponse, HttpResponseRedirect, HttpResponseServerEr
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from . import personal_centre, selectors, services, tasks
+from . import page_cache, personal_centre, selectors, services, tasks
 from .errors import ActionRefused
 from .forms import CitizenRegistrationForm, EnterpriseRegistrationForm, TakeoverCodeForm
 from .models import TakeoverCode, User
@@ -34,7 +36,9 @@ REGISTRATION_FORMS = {
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    render_sections = functools.partial(loader.render_to_string, "portal/_home_sections.html")
+    sections = page_cache.fragment(request, "home", (), render_sections)
+    return render(request, "portal/home.html", {"sections": mark_safe(sections)})  # noqa: S308 - our own HTML
 
 
 def register_choice(request):

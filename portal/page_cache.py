@@ -1,0 +1,106 @@
+"""Rendered fragments of the public pages, held in each process and keyed by the catalogue's version.
+
+The catalogue list, an item's guide body, the home page's sections and the tracking form change only
+when the catalogue does, yet rendering them is most of a public page's cost. Each web process keeps
+the HTML it rendered beside the catalogue version it read *before* rendering; the version lives in the
+shared cache (Redis in production), so one process's edit is seen by every process on its next request.
+
+Freshness rules (tested in portal/tests/test_page_cache.py):
+
+- any save, delete or many-to-many change of a watched model bumps the version at once, and again when
+  its transaction commits: a page rendered between the two from rows not yet committed is stored under
+  the middle version, which nobody reads once the second bump lands;
+- a fragment never holds anything personal or a CSRF token: the views render those around it, and
+  nothing is cached for a signed-in person;
+- a fragment's key holds the language and everything its HTML depends on; the process keeps at most
+  MAX_ENTRIES of them (least recently used first out), so free-text searches cannot grow it without end.
+
+Bulk writes (``QuerySet.update()``, ``bulk_create()``) send no signals: code that changes the catalogue
+that way calls ``bump()`` itself.
+"""
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language
+
+VERSION_KEY = "portal:catalogue-version"
+MAX_ENTRIES = 2000
+
+_fragments: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def version() -> str:
+    """Return the catalogue's current version from the shared cache, setting one when there is none."""
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        current = cache.get(VERSION_KEY)
+    return current
+
+
+def bump() -> None:
+    """Give the catalogue a new version, so every process renders its fragments again."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _request_version(request) -> str:
+    """Read the version once per request, before anything of the page is rendered."""
+    if not hasattr(request, "_catalogue_version"):
+        request._catalogue_version = version()
+    return request._catalogue_version
+
+
+def fragment(request, name: str, key: tuple, render: Callable[[], str]) -> str:
+    """Return the fragment `name` for `key` in the current language, rendering it when it is stale.
+
+    A signed-in person's pages are rendered afresh and never stored, whatever the fragment holds.
+    """
+    if request.user.is_authenticated:
+        return render()
+    current = _request_version(request)
+    full_key = (name, get_language(), *key)
+    with _lock:
+        held = _fragments.get(full_key)
+        if held is not None and held[0] == current:
+            _fragments.move_to_end(full_key)
+            return held[1]
+    html = render()
+    with _lock:
+        _fragments[full_key] = (current, html)
+        _fragments.move_to_end(full_key)
+        while len(_fragments) > MAX_ENTRIES:
+            _fragments.popitem(last=False)
+    return html
+
+
+def clear() -> None:
+    """Forget every fragment this process holds (tests start from an empty cache)."""
+    with _lock:
+        _fragments.clear()
+
+
+def _changed(sender, **kwargs) -> None:
+    bump()
+    transaction.on_commit(bump, using=kwargs.get("using"))
+
+
+def _m2m_changed(sender, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        _changed(sender, **kwargs)
+
+
+def watch(*models) -> None:
+    """Bump the version whenever a row of these models (or of their many-to-many tables) changes."""
+    for model in models:
+        uid = f"portal.page_cache:{model._meta.label}"
+        post_save.connect(_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_changed, sender=model, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_m2m_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")

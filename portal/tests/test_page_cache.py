@@ -1,0 +1,147 @@
+"""The public pages' fragment cache (portal/page_cache.py) and the navigation reversed once per process."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from approvals.tests import factories
+from portal import context_processors, page_cache
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = reverse("approvals:catalogue")
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    page_cache.clear()
+    yield
+    page_cache.clear()
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def test_it_serves_the_catalogue_again_with_no_query(client, permit_item):
+    assert _queries(client, CATALOGUE) > 0
+    assert _queries(client, CATALOGUE) == 0
+
+
+def test_it_shows_a_catalogue_edit_at_once(client, permit_item):
+    client.get(CATALOGUE)
+    client.get(reverse("approvals:guide", args=[permit_item.code]))
+    permit_item.name = "建筑工程施工许可证核发（新）"
+    permit_item.save()
+    assert "建筑工程施工许可证核发（新）" in client.get(CATALOGUE).content.decode()
+    guide = reverse("approvals:guide", args=[permit_item.code])
+    assert "建筑工程施工许可证核发（新）" in client.get(guide).content.decode()
+
+
+def test_it_shows_a_deleted_material_gone_at_once(client, construction_department):
+    item = factories.item(construction_department, materials=2)
+    guide = reverse("approvals:guide", args=[item.code])
+    material = item.materials.first()
+    assert material.name in client.get(guide).content.decode()
+    material.delete()
+    assert material.name not in client.get(guide).content.decode()
+
+
+def test_it_bumps_the_version_at_once_and_again_on_commit(permit_item, django_capture_on_commit_callbacks):
+    before = page_cache.version()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        permit_item.save()
+        during = page_cache.version()
+    assert len({before, during, page_cache.version()}) == 3
+
+
+def test_it_never_keeps_a_page_rendered_before_the_commit(client, permit_item, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        permit_item.name = "尚未提交的名称"
+        permit_item.save()
+        # Another request renders now: in production it would still read the old rows.
+        client.get(CATALOGUE)
+    assert _queries(client, CATALOGUE) > 0, "the fragment rendered before the commit was served after it"
+
+
+def test_it_keys_the_catalogue_on_its_filters_alone(client, permit_item):
+    client.get(CATALOGUE + "?kind=permit&utm_source=weibo&q=%20施工%20")
+    assert _queries(client, CATALOGUE + "?q=施工&from=wechat&kind=permit") == 0
+    assert _queries(client, CATALOGUE + "?q=施工&kind=permit&page=2") > 0
+
+
+def test_it_sorts_repeated_values_in_the_key(client, permit_item):
+    client.get(CATALOGUE + "?q=b&q=a")
+    assert _queries(client, CATALOGUE + "?q=a&q=b") == 0
+
+
+def test_it_links_the_next_page_without_unknown_parameters(client, construction_department):
+    for _ in range(21):
+        factories.item(construction_department)
+    content = client.get(CATALOGUE + "?utm_source=weibo&kind=permit").content.decode()
+    pagination = content.split('class="pagination')[1]
+    assert "?kind=permit&amp;page=2" in pagination
+    assert "utm_source" not in pagination
+
+
+def test_it_renders_a_signed_in_persons_page_afresh(client, citizen, permit_item):
+    client.force_login(citizen)
+    client.get(CATALOGUE)
+    client.get(reverse("home"))
+    assert page_cache._fragments == {}
+
+
+def test_it_keeps_the_login_buttons_out_of_the_cached_home(client, citizen):
+    assert reverse("register") in client.get(reverse("home")).content.decode()
+    client.force_login(citizen)
+    page_cache.clear()
+    client.get(reverse("home"))  # rendered afresh and not stored
+    client.logout()
+    assert reverse("register") in client.get(reverse("home")).content.decode()
+
+
+def test_it_keeps_csrf_tokens_out_of_the_fragments(client, permit_item):
+    client.get(reverse("home"))
+    client.get(CATALOGUE)
+    client.get(reverse("approvals:guide", args=[permit_item.code]))
+    track = client.get(reverse("approvals:track")).content.decode()
+    assert "csrfmiddlewaretoken" in track
+    assert len(page_cache._fragments) == 5
+    assert not any("csrfmiddlewaretoken" in html for _, html in page_cache._fragments.values())
+
+
+def test_it_keeps_one_fragment_per_language(client):
+    client.get(reverse("approvals:track"))
+    client.cookies["django_language"] = "en"
+    assert "Reference number" in client.get(reverse("approvals:track")).content.decode()
+    assert len(page_cache._fragments) == 2
+
+
+def test_it_forgets_the_least_recently_used_fragment(client, permit_item, monkeypatch):
+    monkeypatch.setattr(page_cache, "MAX_ENTRIES", 2)
+    client.get(CATALOGUE + "?q=a")
+    client.get(CATALOGUE + "?q=b")
+    client.get(CATALOGUE + "?q=a")
+    client.get(CATALOGUE + "?q=c")
+    assert _queries(client, CATALOGUE + "?q=a") == 0
+    assert _queries(client, CATALOGUE + "?q=b") > 0
+
+
+def test_it_reverses_the_navigation_once_per_process(client, monkeypatch):
+    client.get(reverse("home"))
+
+    def no_reverse(*args, **kwargs):
+        raise AssertionError("reversed again")
+
+    monkeypatch.setattr(context_processors, "reverse", no_reverse)
+    content = client.get(reverse("approvals:catalogue")).content.decode()
+    assert f'href="{reverse("consultations:index")}"' in content
+
+
+def test_it_shows_every_navigation_entry(client):
+    urls = [entry["url"] for entry in client.get(reverse("home")).context["navigation"]]
+    assert len(urls) == len(context_processors.NAVIGATION)
