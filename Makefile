@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 .PHONY: help install run test lint format check messages clean bench bench-sla bench-print bench-faq bench-booking
-.PHONY: bench-disclosure bench-stats
+.PHONY: bench-disclosure bench-stats bench-batch bench-pages
 
 help:
 	@echo "make run    install, migrate, load demo data, start web, the Celery workers and beat"
@@ -49,8 +49,17 @@ messages: install
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache
 
+# Every benchmark, one table of their figures (scripts/bench_all.py; pick some with BENCH="pages print=200").
 bench: install
+	$(PY) scripts/bench_all.py $(BENCH)
+
+bench-batch: install
 	$(PY) scripts/bench_batch_approve.py 1000
+
+# The public pages under gunicorn beside a hello-world view, on PostgreSQL with the demo and Redis
+# (DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_pages CACHE_URL=rediscache://127.0.0.1:6379/1).
+bench-pages: install
+	$(PY) scripts/bench_pages.py
 
 bench-sla: install
 	$(PY) scripts/bench_sla_sweep.py 100000 1000000 1000

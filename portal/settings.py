@@ -176,6 +176,8 @@ DATABASES = {
 # Development (DEBUG on, runserver's thread per request) keeps closing them; CONN_MAX_AGE=0 does too.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if DEBUG else 60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# scripts/bench_pages.py serves a plain "hello world" view beside the pages, as their baseline.
+BENCH_HELLO = env.bool("BENCH_HELLO", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)

@@ -43,6 +43,9 @@ urlpatterns = [
     path(settings.ADMIN_URL_PATH, admin.site.urls),
 ]
 
+if settings.BENCH_HELLO:
+    urlpatterns.append(path("bench/hello/", views.bench_hello))
+
 handler400 = "portal.views.bad_request"
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"

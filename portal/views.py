@@ -10,7 +10,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
-from django.http import FileResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -222,6 +222,11 @@ def notifications_read(request):
     """Mark every notification of the user as read."""
     services.notifications_mark_read(user=request.user)
     return redirect("me")
+
+
+def bench_hello(request):
+    """Answer "Hello, world": the floor scripts/bench_pages.py measures the pages against (BENCH_HELLO only)."""
+    return HttpResponse("Hello, world", content_type="text/plain")
 
 
 @require_GET

@@ -1,9 +1,15 @@
 """What the benchmark scripts share: Django set up from the project, and a throw-away database.
 
 Importing this module sets Django up (the scripts run as `python scripts/NAME.py`).
+
+Every script ends by calling ``report()`` once per headline figure: it prints one line
+``RESULT {"name": ..., "figure": ..., "unit": ..., "baseline": ..., "target": ...}`` (JSON after the
+word RESULT, alone on its line), which ``scripts/bench_all.py`` (``make bench``) collects into one table.
+The script's own figures and tables are printed as before; the RESULT lines only repeat them.
 """
 
 import contextlib
+import json
 import os
 import statistics
 import sys
@@ -50,3 +56,9 @@ def timed(call, repeat: int = 30) -> tuple[float, float, object]:
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)], result
+
+
+def report(name: str, figure: float, unit: str, baseline: float | None = None, *, target: str = "") -> None:
+    """Print one figure as a RESULT line for `make bench`'s table, with its same-run baseline and target."""
+    line = {"name": name, "figure": figure, "unit": unit, "baseline": baseline, "target": target}
+    print("RESULT " + json.dumps(line, ensure_ascii=False), flush=True)
