@@ -62,7 +62,8 @@ def catalogue(request):
 
 
 def guide(request, code):
-    item = selectors.item_get_for_guide(code)
+    # The item is a catalogue row: held with the fragments, under the same version (Http404 is not held).
+    item = page_cache.fragment(request, "guide-item", (code,), functools.partial(selectors.item_get_for_guide, code))
 
     def renderer(template: str):
         return lambda: render_to_string(template, {"item": item, "materials": item.materials.all()})

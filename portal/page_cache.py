@@ -23,6 +23,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -32,7 +33,7 @@ from django.utils.translation import get_language
 VERSION_KEY = "portal:catalogue-version"
 MAX_ENTRIES = 2000
 
-_fragments: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+_fragments: OrderedDict[tuple, tuple[str, Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -57,10 +58,11 @@ def _request_version(request) -> str:
     return request._catalogue_version
 
 
-def fragment(request, name: str, key: tuple, render: Callable[[], str]) -> str:
+def fragment(request, name: str, key: tuple, render: Callable[[], Any]) -> Any:
     """Return the fragment `name` for `key` in the current language, rendering it when it is stale.
 
-    A signed-in person's pages are rendered afresh and never stored, whatever the fragment holds.
+    A fragment is HTML, or a catalogue row the page reads (the guide's item): anything built from the
+    watched models alone. A signed-in person's pages are rendered afresh and never stored.
     """
     if request.user.is_authenticated:
         return render()

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -336,15 +336,17 @@ def my_ratings_section(request) -> dict:
         return {"visible": False}
     waiting = _waiting(user)
     counted = waiting[:WAITING_LOOKED_AT]
-    ratings = Rating.objects.filter(rater=user).select_related(
-        "rectification",
-        "application__item",
-        "application__department",
-        "question__item",
-        "question__department",
-        "appointment__item__department",
-        "appointment__counter",
-    )[:RECENT_RATINGS]
+    # The five ratings first, then each kind's services in its own small query: one join of all three
+    # kinds with their items and departments cost the whole personal centre most of its time.
+    ratings = (
+        Rating.objects.filter(rater=user)
+        .select_related("rectification")
+        .prefetch_related(
+            Prefetch("application", Application.objects.select_related("item", "department")),
+            Prefetch("question", Question.objects.select_related("item", "department")),
+            Prefetch("appointment", Appointment.objects.select_related("item__department", "counter")),
+        )[:RECENT_RATINGS]
+    )
     return {
         "visible": True,
         "waiting": waiting[:WAITING_SHOWN],
