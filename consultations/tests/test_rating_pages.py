@@ -349,3 +349,17 @@ def test_the_personal_centre_costs_the_same_with_ten_services_as_with_one(
         factories.answered(permit_item, asker=citizen, handler=consultant)
 
     assert _queries(client, reverse("me")) == one
+
+
+def test_the_personal_centre_reads_the_rated_services_apart_from_the_ratings(
+    client, permit_item, citizen, clerk, reviewer
+):
+    closed(bad_review(reject(permit_item, citizen, clerk), citizen), reviewer)
+    client.force_login(citizen)
+    client.get(reverse("me"))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("me"))
+
+    ratings = [q["sql"] for q in captured if q["sql"].startswith('SELECT "consultations_rating"."id"')]
+    assert len(ratings) == 1
+    assert "approvals_application" not in ratings[0]
