@@ -49,7 +49,7 @@ messages: install
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache
 
-# Every benchmark, one table of their figures (scripts/bench_all.py; pick some with BENCH="pages print=200").
+# Every benchmark, one table of their figures (scripts/bench_all.py; pick some with BENCH="pages print=200 sla_sweep=10000,100000,100").
 bench: install
 	$(PY) scripts/bench_all.py $(BENCH)
 

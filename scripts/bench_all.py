@@ -1,13 +1,14 @@
 """Run every benchmark (scripts/bench_*.py) one after the other and print one table of their figures.
 
 Usage: python scripts/bench_all.py [NAME | NAME=ARGS] ...
-       (``make bench``; ``make bench BENCH="pages sla_sweep=10000 100000 100"``)
+       (``make bench``; ``make bench BENCH="pages sla_sweep=10000,100000,100"``)
 
 With no NAME every script runs, at the sizes in SIZES below (a script not listed runs with no
 argument, i.e. its own default); NAME alone picks scripts (``pages``, ``sla_sweep``...), NAME=ARGS
-also replaces their arguments. Each script runs as its own process with this environment (set
-DATABASE_URL and CACHE_URL to PostgreSQL and Redis for the issue's figures); its whole output goes
-to var/bench/NAME.log and its last lines are shown when it fails.
+also replaces their arguments (separated by commas or, quoted, by spaces). Each script runs as its
+own process with this environment (set DATABASE_URL and CACHE_URL to PostgreSQL and Redis for the
+issue's figures); its whole output goes to var/bench/NAME.log and its last lines are shown when it
+fails.
 
 The convention the scripts follow: besides their own figures and tables, each prints one line per
 headline figure, ``RESULT {"name": ..., "figure": ..., "unit": ..., "baseline": ..., "target": ...}``
@@ -53,7 +54,7 @@ def _plan(argv: list[str]) -> list[tuple[str, list[str]]]:
         name, _, args = word.partition("=")
         if name not in known:
             raise SystemExit(f"No scripts/bench_{name}.py (known: {', '.join(known)})")
-        plan.append((name, (args if "=" in word else SIZES.get(name, "")).split()))
+        plan.append((name, (args.replace(",", " ") if "=" in word else SIZES.get(name, "")).split()))
     return plan
 
 
