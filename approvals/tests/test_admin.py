@@ -13,7 +13,7 @@ from django_fsm_log.models import StateLog
 from approvals import selectors, services
 from approvals.models import Application, State
 from approvals.tests import factories
-from portal import roles
+from portal import personal_data, roles
 from portal.clock import calendar as workdays
 from portal.models import User
 from portal.personal_data import exact_q
@@ -250,6 +250,27 @@ def test_the_clerks_list_counts_its_rows_once_and_never_the_whole_table(client, 
     counts = [query["sql"] for query in context.captured_queries if "COUNT(" in query["sql"].upper()]
     assert len(counts) == 1
     assert "LIMIT 1001" in counts[0]
+
+
+def test_the_lists_cells_escape_what_applicants_typed(client, permit_item, citizen, clerk):
+    application = factories.submitted(permit_item, citizen)
+    Application.objects.filter(pk=application.pk).update(applicant_name='<b>"张三"</b>')
+    client.force_login(clerk)
+    page = client.get(reverse(LIST)).content.decode()
+    assert 'title="&lt;b&gt;&quot;张三&quot;&lt;/b&gt;">&lt;b&gt;&quot;张三&quot;&lt;/b&gt;</span>' in page
+    assert '<b>"张三"</b>' not in page
+
+
+def test_the_list_reads_no_encrypted_identifier(client, permit_item, citizen, clerk, monkeypatch):
+    factories.submitted(permit_item, citizen)
+    client.force_login(clerk)
+    client.get(reverse(LIST))  # warm the calendar
+    decrypted = []
+    decrypt = personal_data.decrypt
+    monkeypatch.setattr(personal_data, "decrypt", lambda value: decrypted.append(value) or decrypt(value))
+    response = client.get(reverse(LIST))
+    assert len(response.context["cl"].result_list) == 1
+    assert [value for value in decrypted if value] == []
 
 
 def test_a_walk_in_application_is_filed_for_a_new_visitor(client, clerk, construction_department):
