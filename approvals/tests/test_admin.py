@@ -261,6 +261,11 @@ def test_the_lists_cells_escape_what_applicants_typed(client, permit_item, citiz
     assert '<b>"张三"</b>' not in page
 
 
+def test_the_lists_action_checkbox_is_djangos(submitted):
+    model_admin = admin.site._registry[Application]
+    assert model_admin.action_checkbox(submitted) == admin.ModelAdmin.action_checkbox(model_admin, submitted)
+
+
 def test_the_list_reads_no_encrypted_identifier(client, permit_item, citizen, clerk, monkeypatch):
     factories.submitted(permit_item, citizen)
     client.force_login(clerk)
