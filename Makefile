@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 .PHONY: help install run test lint format check messages clean bench bench-sla bench-print bench-faq bench-booking
-.PHONY: bench-disclosure bench-stats bench-batch bench-pages
+.PHONY: bench-disclosure bench-stats bench-batch bench-pages bench-admin
 
 help:
 	@echo "make run    install, migrate, load demo data, start web, the Celery workers and beat"
@@ -86,3 +86,10 @@ bench-disclosure: install
 # /stats/ page timed, with the database size (DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_stats).
 bench-stats: install
 	$(PY) scripts/bench_stats.py 1000000
+
+# --- admin lists ---
+# The admin lists' first page (the clerk's, a reviewer's, a supervisor's) at 1,000 and at 1,000,000
+# applications side by side, with their query counts and the index each page reads; on PostgreSQL
+# (DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_admin).
+bench-admin: install
+	$(PY) scripts/bench_admin.py 1000 1000000

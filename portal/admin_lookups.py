@@ -134,14 +134,3 @@ class LookupAllowListMixin:
                 if all(part in SAFE_SUFFIXES for part in rest):
                     return True
         return False
-
-
-def with_lookup_allow_list(admin_class):
-    """Return ``admin_class`` with :class:`LookupAllowListMixin` first in its bases (once)."""
-    if issubclass(admin_class, LookupAllowListMixin):
-        return admin_class
-    return type(
-        admin_class.__name__,
-        (LookupAllowListMixin, admin_class),
-        {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__},
-    )

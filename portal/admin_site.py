@@ -12,7 +12,23 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .admin_lookups import with_lookup_allow_list
+from .admin_counts import CappedCountMixin
+from .admin_lookups import LookupAllowListMixin
+
+# Mixed into every model admin, ours and third-party, by PortalAdminSite.register.
+SITE_MIXINS = (LookupAllowListMixin, CappedCountMixin)
+
+
+def with_mixins(admin_class, *mixins):
+    """Return ``admin_class`` with the mixins it lacks first in its bases, under its own name."""
+    missing = tuple(mixin for mixin in mixins if not issubclass(admin_class, mixin))
+    if not missing:
+        return admin_class
+    return type(
+        admin_class.__name__,
+        (*missing, admin_class),
+        {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__},
+    )
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -24,8 +40,8 @@ class PortalAdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def register(self, model_or_iterable, admin_class=None, **options):
-        """Register as Django does, every admin (ours and third-party) with the lookup allow-list."""
-        admin_class = with_lookup_allow_list(admin_class or admin.ModelAdmin)
+        """Register as Django does, every admin (ours and third-party) with the lookup allow-list and capped counts."""
+        admin_class = with_mixins(admin_class or admin.ModelAdmin, *SITE_MIXINS)
         super().register(model_or_iterable, admin_class, **options)
 
     def get_urls(self):

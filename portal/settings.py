@@ -137,6 +137,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The working-day calendar's version read once per request, not once per date computed.
+    "portal.clock.calendar.CalendarPerRequestMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.PrivateCacheMiddleware",

@@ -64,6 +64,18 @@ def template_application(item):
     )
 
 
+def prepare():
+    """Create the catalogue and the template application that ``generate`` copies; return both."""
+    items = catalogue()
+    template = template_application(items[0])
+    with connection.cursor() as cursor:
+        # A view naming each item's department, for the generated rows' department_id.
+        cursor.execute(
+            "CREATE TEMP VIEW approvals_application_items AS SELECT id, department_id FROM approvals_serviceitem"
+        )
+    return items, template
+
+
 def generate(n, template, *, first_item, today_only=False, prefix="B"):
     """Insert n applications copied from the template, with generated items, states and times."""
     from approvals.models import Application
@@ -142,13 +154,7 @@ def main():
             return
         from oversight.stats.services import stats_rebuild
 
-        items = catalogue()
-        template = template_application(items[0])
-        with connection.cursor() as cursor:
-            # A view naming each item's department, for the generated rows' department_id.
-            cursor.execute(
-                "CREATE TEMP VIEW approvals_application_items AS SELECT id, department_id FROM approvals_serviceitem"
-            )
+        items, template = prepare()
         started = time.perf_counter()
         generate(n, template, first_item=items[0].pk)
         generate(2_000, template, first_item=items[0].pk, today_only=True, prefix="T")

@@ -25,8 +25,6 @@ class PublishedDecisionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ["state", "decision", "withheld_reason", "due_level", "department"]
     list_select_related = ["item", "department"]
     search_fields = ["=credit_code", "=certificate_number", "holder_name"]
-    # A million rows: no COUNT(*) of the whole table for the "x of y" line.
-    show_full_result_count = False
     exclude = ["application"]
 
     @admin.display(description=_("publication"), ordering="state")

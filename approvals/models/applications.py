@@ -202,11 +202,23 @@ class Application(FSMModelMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["applicant", "-created_at"]),
-            models.Index(fields=["department", "state"]),
+            # The staff lists' order (ApplicationAdmin.get_ordering, selectors.work_queue): nearest
+            # deadline first (NULLS LAST is PostgreSQL's default for an ascending index), then filing
+            # time; behind each filter the lists open on, so a page of 50 reads 50 index entries and
+            # sorts nothing, at any table size.
+            # Every department's list (supervisors, the clerk's "all").
+            models.Index(fields=["current_due_at", "submitted_at", "id"], name="approvals_app_queue_idx"),
+            # A reviewer's list (their department), and its queues by state ("waiting to be claimed").
+            models.Index(fields=["department", "current_due_at", "submitted_at", "id"], name="approvals_app_dept_idx"),
+            models.Index(
+                fields=["department", "state", "current_due_at", "submitted_at", "id"],
+                name="approvals_app_dept_state_idx",
+            ),
             # The clock sweep's range queries: level, then the current deadline.
             models.Index(fields=["due_level", "current_due_at"], name="approvals_app_due_idx"),
-            # Late intakes (Art. 32): waiting for intake and past the current deadline.
-            models.Index(fields=["state", "current_due_at"], name="approvals_app_intake_idx"),
+            # The clerk's intake queue (state "submitted"), in the lists' order; also the late
+            # intakes (Art. 32): waiting for intake and past the current deadline.
+            models.Index(fields=["state", "current_due_at", "submitted_at", "id"], name="approvals_app_intake_idx"),
             # The statistics count each day's events by their timestamps (oversight/stats/figures.py);
             # filing time and id is also the intake queue's order.
             models.Index(fields=["submitted_at", "id"], name="approvals_app_submitted_idx"),

@@ -110,6 +110,9 @@ class PrintJob(FSMModelMixin, models.Model):
         # The clock sweep's range queries: level, then the deadline.
         indexes = [
             models.Index(fields=["due_level", "due_at"], name="licenses_printjob_due_idx"),
+            # The print queue's order (Meta.ordering), alone and behind its state filter.
+            models.Index(fields=["due_at", "id"], name="licenses_printjob_order_idx"),
+            models.Index(fields=["state", "due_at", "id"], name="licenses_printjob_state_idx"),
             # The statistics' certificates delivered per day.
             models.Index(fields=["delivered_at"], name="licenses_printjob_sent_idx"),
         ]

@@ -44,8 +44,6 @@ class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ["action", "outcome", "created_at"]
     search_fields = ["actor_username", "target_repr", "=target_id"]
     date_hierarchy = "created_at"
-    # A count over millions of rows on every page costs more than it tells.
-    show_full_result_count = False
     list_per_page = 100
 
     @admin.display(description=gettext_lazy("record"), ordering="target_repr")

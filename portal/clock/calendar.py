@@ -21,6 +21,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar, Token
 from datetime import date, timedelta
 from functools import cache
 
@@ -52,6 +53,7 @@ class WorkCalendar:
         self._days = dict(days)
         self._holidays_of = holidays_of
         self._warned_years: set[int] = set()
+        self._years: dict[int, tuple[list[int], list[int]]] = {}
 
     def covers(self, day: date) -> bool:
         """Return whether the calendar has data for this day."""
@@ -59,14 +61,20 @@ class WorkCalendar:
 
     def missing_dates(self, start: date, end: date) -> list[date]:
         """Return the dates from start to end inclusive that the calendar has no data for."""
-        days = (start + timedelta(days=i) for i in range((end - start).days + 1))
-        return [day for day in days if day not in self._days]
+        return [day for day in _days(start, end) if day not in self._days]
 
     def is_workday(self, day: date) -> bool:
         """Return whether the day is a working day."""
         known = self._days.get(day)
         if known is not None:
             return known
+        self._warn_missing(day)
+        return self._default_workday(day)
+
+    def _default_workday(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self._holidays_of(day.year)
+
+    def _warn_missing(self, day: date) -> None:
         if day.year not in self._warned_years:
             self._warned_years.add(day.year)
             logger.warning(
@@ -75,7 +83,6 @@ class WorkCalendar:
                 day.isoformat(),
                 day.year,
             )
-        return day.weekday() < 5 and day not in self._holidays_of(day.year)
 
     def add_working_days(self, start: date, n: int) -> date:
         """Return the n-th working day after start (start itself is not counted)."""
@@ -90,22 +97,111 @@ class WorkCalendar:
         return day
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Return the working days after start up to and including end (negative if end < start)."""
+        """Return the working days after start up to and including end (negative if end < start).
+
+        One subtraction of the two days' cumulative counts (``_year``), not a walk over the days
+        between: an admin list asks this for every row.
+        """
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(1 for i in range(1, (end - start).days + 1) if self.is_workday(start + timedelta(days=i)))
+        work, covered = 0, 0
+        for year in range(start.year, end.year):
+            work += self._year(year)[0][-1]
+            covered += self._year(year)[1][-1]
+        end_work, end_covered = self._cumulative(end)
+        start_work, start_covered = self._cumulative(start)
+        work += end_work - start_work
+        covered += end_covered - start_covered
+        if covered < (end - start).days:
+            self._warn_uncovered(start, end)
+        return work
+
+    def _year(self, year: int) -> tuple[list[int], list[int]]:
+        """Return the year's working days and covered days counted from 1 January to each day of the year.
+
+        Index 0 is the day before 1 January (0); index n the n-th day of the year, inclusive.
+        Built once per year and calendar, without the missing-data warning (``_warn_uncovered``
+        warns for the days a question really spans).
+        """
+        counts = self._years.get(year)
+        if counts is None:
+            first = date(year, 1, 1)
+            work, covered = [0], [0]
+            for offset in range((date(year + 1, 1, 1) - first).days):
+                day = first + timedelta(days=offset)
+                known = self._days.get(day)
+                work.append(work[-1] + (known if known is not None else self._default_workday(day)))
+                covered.append(covered[-1] + (known is not None))
+            counts = self._years[year] = (work, covered)
+        return counts
+
+    def _cumulative(self, day: date) -> tuple[int, int]:
+        work, covered = self._year(day.year)
+        ordinal = day.timetuple().tm_yday
+        return work[ordinal], covered[ordinal]
+
+    def _warn_uncovered(self, start: date, end: date) -> None:
+        """Warn, once per year, about the first day after start up to end that the calendar lacks."""
+        for year in range(start.year, end.year + 1):
+            if year in self._warned_years:
+                continue
+            first, last = max(start + timedelta(days=1), date(year, 1, 1)), min(end, date(year, 12, 31))
+            covered = self._year(year)[1]
+            if covered[last.timetuple().tm_yday] - covered[first.timetuple().tm_yday - 1] < (last - first).days + 1:
+                self._warn_missing(next(day for day in _days(first, last) if day not in self._days))
+
+
+def _days(first: date, last: date):
+    return (first + timedelta(days=i) for i in range((last - first).days + 1))
 
 
 _lock = threading.Lock()
 _loaded: dict = {"calendar": None, "version": None, "at": 0.0}
+# The calendar a request has already checked against the cache: one cache read per request,
+# not one per call (an admin list of 50 rows asked 50 times). None outside a request.
+_request_calendar: ContextVar[dict | None] = ContextVar("workdays_request_calendar", default=None)
 
 
 def _current_version():
     return django_cache.get(_VERSION_CACHE_KEY)
 
 
+def begin_request() -> Token:
+    """Hold the calendar for the rest of this request once it is read (CalendarPerRequestMiddleware)."""
+    return _request_calendar.set({})
+
+
+def end_request(token: Token) -> None:
+    """Let the next request check the calendar's version again."""
+    _request_calendar.reset(token)
+
+
+class CalendarPerRequestMiddleware:
+    """Check the calendar's version once per request, whatever number of dates the request computes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = begin_request()
+        try:
+            return self.get_response(request)
+        finally:
+            end_request(token)
+
+
 def get_calendar() -> WorkCalendar:
-    """Return the calendar stored in the database, cached per process."""
+    """Return the calendar stored in the database, cached per process and held for the request."""
+    held = _request_calendar.get()
+    if held:
+        return held["calendar"]
+    calendar = _get_calendar()
+    if held is not None:
+        held["calendar"] = calendar
+    return calendar
+
+
+def _get_calendar() -> WorkCalendar:
     version = _current_version()
     with _lock:
         fresh = time.monotonic() - _loaded["at"] < RELOAD_SECONDS
@@ -122,6 +218,9 @@ def invalidate() -> None:
     django_cache.set(_VERSION_CACHE_KEY, time.time_ns(), timeout=None)
     with _lock:
         _loaded.update(calendar=None, version=None, at=0.0)
+    held = _request_calendar.get()
+    if held:
+        held.clear()  # an edit in this request counts in its own later dates
 
 
 def is_workday(day: date) -> bool:

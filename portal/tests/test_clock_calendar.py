@@ -1,7 +1,7 @@
 """Working-day arithmetic over the official calendar loaded by migration."""
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from chinese_calendar.constants import holidays
@@ -116,3 +116,71 @@ def test_an_uncovered_year_counts_only_the_statutory_holidays_it_is_given():
 def test_an_uncovered_year_is_still_reported_missing_though_its_holidays_are_known():
     assert workdays.is_workday(D("2027-10-01")) is False
     assert D("2027-10-01") in workdays.missing_dates(D("2027-09-30"), D("2027-10-02"))
+
+
+def _walked(calendar, start, end):
+    """Count the working days between two dates one day at a time, as the calendar once did."""
+    return sum(1 for day in workdays._days(start + timedelta(days=1), end) if calendar.is_workday(day))
+
+
+@pytest.mark.django_db
+def test_it_counts_by_subtraction_what_a_walk_over_the_days_counts():
+    calendar = workdays.get_calendar()
+    starts = [D("2024-02-28"), D("2025-12-31"), D("2026-01-01"), D("2026-09-30"), D("2026-12-31")]
+    ends = [D("2026-01-01"), D("2026-03-01"), D("2026-10-10"), D("2027-12-31")]
+    for start in starts:
+        for end in ends:
+            if end >= start:
+                assert calendar.working_days_between(start, end) == _walked(calendar, start, end), (start, end)
+
+
+def test_a_count_across_an_uncovered_year_warns_once_about_its_first_missing_day(caplog):
+    calendar = WorkCalendar({D("2029-12-31"): True}, holidays_of=lambda year: frozenset())
+    with caplog.at_level(logging.WARNING, logger="portal.clock.calendar"):
+        calendar.working_days_between(D("2029-12-30"), D("2030-01-03"))
+        calendar.working_days_between(D("2029-12-30"), D("2030-01-04"))
+    assert [record.args for record in caplog.records] == [("2030-01-01", 2030)]
+
+
+def test_a_count_within_covered_days_does_not_warn(caplog):
+    calendar = WorkCalendar({D("2029-12-30"): False, D("2029-12-31"): True})
+    with caplog.at_level(logging.WARNING, logger="portal.clock.calendar"):
+        assert calendar.working_days_between(D("2029-12-29"), D("2029-12-31")) == 1
+    assert not caplog.records
+
+
+@pytest.mark.django_db
+def test_a_request_reads_the_calendars_version_from_the_cache_once(monkeypatch):
+    reads = []
+    read = workdays._current_version
+    monkeypatch.setattr(workdays, "_current_version", lambda: reads.append(1) or read())
+    token = workdays.begin_request()
+    try:
+        for n in range(50):
+            workdays.working_days_between(D("2026-09-01"), D("2026-10-01") + timedelta(days=n))
+    finally:
+        workdays.end_request(token)
+    assert len(reads) == 1
+
+
+@pytest.mark.django_db
+def test_outside_a_request_every_call_checks_the_version(monkeypatch):
+    reads = []
+    read = workdays._current_version
+    monkeypatch.setattr(workdays, "_current_version", lambda: reads.append(1) or read())
+    workdays.is_workday(D("2026-10-01"))
+    workdays.is_workday(D("2026-10-02"))
+    assert len(reads) == 2
+
+
+@pytest.mark.django_db
+def test_an_edit_within_a_request_counts_in_its_later_dates():
+    token = workdays.begin_request()
+    try:
+        assert workdays.add_working_days(D("2026-11-26"), 1) == D("2026-11-27")
+        day = CalendarDay.objects.get(date=D("2026-11-27"))
+        day.is_workday = False
+        day.save()
+        assert workdays.add_working_days(D("2026-11-26"), 1) == D("2026-11-30")
+    finally:
+        workdays.end_request(token)
