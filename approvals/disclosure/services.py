@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
+from portal.clock import deadlines
 from portal.validators import normalize_credit_code
 
 from ..models import Application
@@ -88,8 +89,13 @@ def _publish(record: PublishedDecision, *, now: datetime) -> None:
     clock.clock_stop(record)
 
 
-def _prepare_new(record: PublishedDecision, *, now: datetime) -> None:
-    record.publish_due_at = clock.publish_due(record.decided_at)
+def _prepare_new(record: PublishedDecision, *, now: datetime, due: dict | None = None) -> None:
+    """Set a new record's publication deadline and state; `due` memoises the deadline by day across a batch."""
+    due = {} if due is None else due
+    day = deadlines.day_of(record.decided_at)
+    if day not in due:
+        due[day] = clock.publish_due(record.decided_at)
+    record.publish_due_at = due[day]
     _publish(record, now=now)
 
 
@@ -148,8 +154,9 @@ def disclosure_record_decisions(*, applications: list[Application], certificates
     now = timezone.now()
     records = [_decision_record(application, certificates.get(application.pk), now=now) for application in applications]
     records = [record for record in records if (record.application_id, record.decision) not in recorded]
+    due: dict = {}
     for record in records:
-        _prepare_new(record, now=now)
+        _prepare_new(record, now=now, due=due)
     PublishedDecision.objects.bulk_create(records)
     for record in records:
         clock.raise_alert_if_due(record)

@@ -285,8 +285,10 @@ def _batch_approve_chunk(job: BatchJob, application_ids: list[int], *, roles: di
                 approved.append(application)
             outcomes[application.pk] = reason
         if approved:
-            Application.objects.bulk_update(
-                approved, ["state", "handler", "decided_at", "current_due_at", "updated_at"]
+            # The transitions set the same values on every row (the actor holds and approves each at
+            # `now`, its clock stopped): one UPDATE for the chunk, not one CASE per row and field.
+            Application.objects.filter(pk__in=[application.pk for application in approved]).update(
+                state=State.APPROVED, handler=actor, decided_at=now, current_due_at=None, updated_at=now
             )
             fsm_log.logs_create(transitions, roles=roles)
             batching.transitions_applied.send(sender=Application, transitions=list(transitions))

@@ -360,9 +360,9 @@ def test_issuance_corrections_and_renewals_queue_their_print_job_in_one_place(
     created = []
     real = printing._print_job_for
 
-    def spy(certificate, *args):
+    def spy(certificate, *args, **kwargs):
         created.append(certificate.pk)
-        return real(certificate, *args)
+        return real(certificate, *args, **kwargs)
 
     monkeypatch.setattr(printing, "_print_job_for", spy)
     factories.permit_type(construction_department, permit_item)
