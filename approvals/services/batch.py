@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 # Applications approved per transaction by a batch job (a failing chunk is redone one by one).
 BATCH_APPROVE_CHUNK = 200
+# What claim, approve and the clock's stop change on an application (the chunk's one UPDATE writes them).
+CHANGED_ON_APPROVAL = ("state", "handler_id", "decided_at", "current_due_at", "updated_at")
 
 APPROVE = "approve"
 CLAIM = "claim"
@@ -287,9 +289,10 @@ def _batch_approve_chunk(job: BatchJob, application_ids: list[int], *, roles: di
         if approved:
             # The transitions set the same values on every row (the actor holds and approves each at
             # `now`, its clock stopped): one UPDATE for the chunk, not one CASE per row and field.
-            Application.objects.filter(pk__in=[application.pk for application in approved]).update(
-                state=State.APPROVED, handler=actor, decided_at=now, current_due_at=None, updated_at=now
-            )
+            values = {field: getattr(approved[0], field) for field in CHANGED_ON_APPROVAL}
+            if any(getattr(application, field) != values[field] for application in approved for field in values):
+                raise RuntimeError("The approvals of a chunk differ: redo it one by one.")
+            Application.objects.filter(pk__in=[application.pk for application in approved]).update(**values)
             fsm_log.logs_create(transitions, roles=roles)
             batching.transitions_applied.send(sender=Application, transitions=list(transitions))
             _issue_and_disclose_many(approved)
