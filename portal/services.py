@@ -358,6 +358,18 @@ def notification_send(*, user: User, kind: str, title: str, body: str = "", link
     return notification
 
 
+def notifications_send(notifications: list[Notification]) -> list[Notification]:
+    """Record many notifications (unsaved Notification objects) in one insert; e-mail each once the transaction commits.
+
+    The bulk form of notification_send, for batches: the same rows, the same e-mails.
+    """
+    created = Notification.objects.bulk_create(notifications)
+    to_mail = [notification.pk for notification in created if notification.user.email]
+    if to_mail:
+        transaction.on_commit(lambda: [queue_notification_email(pk) for pk in to_mail])
+    return created
+
+
 def queue_notification_email(notification_id: int) -> None:
     """Hand the e-mail to a Celery worker; if the broker is down the outbox sweep sends it later."""
     from .tasks import notification_email_send  # noqa: PLC0415  (tasks imports this module)

@@ -1,13 +1,21 @@
-"""Benchmark: batch approval through the real service, in a throw-away test database.
+"""Benchmark: batch approval with certificates through the real service, in a throw-away test database.
 
 Usage: DATABASE_URL=postgres://... python scripts/bench_batch_approve.py [N]
 
-Creates N applications in review (default 1,000), approves them with the same service
-the admin action and the Celery task use, and prints approvals per second beside a
-baseline run in the same process: the floor of one locked UPDATE per application in its
-own transaction, with no state machine, log or notification.
+Creates N applications in review (default 1,000) of an item that produces a certificate,
+approves them with the same service the admin action and the Celery task use (chunks of
+BATCH_APPROVE_CHUNK: the transitions, their log, the certificates with their history and
+numbers, the print jobs, the public records, the rating invitations and the notices), and
+prints approvals per second and SQL statements per approval beside two figures measured in
+the same run:
+
+- the baseline: the floor of one locked UPDATE per application in its own transaction, with
+  no state machine, log, certificate or notification;
+- one by one: the same approvals each in its own transaction (what a failing chunk falls back
+  to, and what a batch did before it worked in chunks), on N/5 applications.
 """
 
+import contextlib
 import sys
 import time
 
@@ -15,7 +23,7 @@ from benchlib import construction_department, throwaway_database
 from django.db import connection, transaction  # noqa: E402
 
 
-def make_applications(n, item, reviewer, applicant, state):
+def make_applications(n, item, reviewer, applicant, state, prefix):
     from django.utils import timezone
 
     from approvals.models import Application
@@ -23,7 +31,7 @@ def make_applications(n, item, reviewer, applicant, state):
     now = timezone.now()
     rows = [
         Application(
-            reference=f"BENCH-{state}-{i:06d}",
+            reference=f"BENCH-{prefix}-{i:06d}",
             item=item,
             department_id=item.department_id,
             applicant=applicant,
@@ -40,11 +48,37 @@ def make_applications(n, item, reviewer, applicant, state):
     return [a.pk for a in Application.objects.bulk_create(rows, batch_size=500)]
 
 
+@contextlib.contextmanager
+def counted():
+    """Count the SQL statements run inside the block (without keeping them)."""
+    count = [0]
+
+    def wrapper(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield count
+
+
+def measure(label, n, run):
+    with counted() as statements:
+        started = time.perf_counter()
+        run()
+        elapsed = time.perf_counter() - started
+    rate, each = n / elapsed, 1000 * elapsed / n
+    print(f"{label:<34} {rate:8.1f} per second, {each:6.2f} ms, {statements[0] / n:5.1f} statements each")
+    return elapsed / n
+
+
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     with throwaway_database():
         from approvals import services
         from approvals.models import Application, ServiceItem
+        from approvals.services import batch
+        from licenses.models import Certificate
+        from licenses.tests.factories import permit_type
         from portal import roles
         from portal.tests import factories
 
@@ -58,29 +92,38 @@ def main():
             promised_days=3,
             online_depth=4,
         )
+        permit_type(department, item)  # approving an application of the item issues a certificate
         reviewer = factories.staff("bench-reviewer", roles.REVIEWER, department)
         applicant = factories.citizen("bench-citizen", "压测", email="")
 
-        # Baseline: one locked UPDATE per application, each in its own transaction.
-        baseline_ids = make_applications(n, item, reviewer, applicant, "accepted")
-        started = time.perf_counter()
-        for pk in baseline_ids:
-            with transaction.atomic():
-                Application.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
-                Application.objects.filter(pk=pk).update(state="approved")
-        baseline = time.perf_counter() - started
+        def baseline_run(ids):
+            for pk in ids:
+                with transaction.atomic():
+                    Application.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
+                    Application.objects.filter(pk=pk).update(state="approved")
 
-        ids = make_applications(n, item, reviewer, applicant, "in_review")
-        job = services.batch_job_create(actor=reviewer, application_ids=ids)
-        started = time.perf_counter()
-        job = services.batch_job_run(job_id=job.pk)
-        elapsed = time.perf_counter() - started
-        assert job.done == n and job.failed == 0, (job.done, job.failed)
+        def job_run(ids):
+            job = services.batch_job_create(actor=reviewer, application_ids=ids)
+            job = services.batch_job_run(job_id=job.pk)
+            assert job.done == len(ids) and job.failed == 0, (job.done, job.failed)
 
-        print(f"database: {connection.vendor}, {n} applications")
-        print(f"baseline (locked UPDATE per row): {n / baseline:8.1f} per second, {1000 * baseline / n:6.2f} ms each")
-        print(f"batch approval via the service:   {n / elapsed:8.1f} per second, {1000 * elapsed / n:6.2f} ms each")
-        print(f"ratio service / baseline:         {elapsed / baseline:8.1f}x")
+        def one_by_one_run(ids):
+            job = services.batch_job_create(actor=reviewer, application_ids=ids)
+            for pk in ids:
+                batch._batch_approve_one(job, pk)
+
+        slow = max(1, n // 5)
+        baseline_ids = make_applications(n, item, reviewer, applicant, "accepted", "base")
+        ids = make_applications(n, item, reviewer, applicant, "in_review", "batch")
+        slow_ids = make_applications(slow, item, reviewer, applicant, "in_review", "one")
+
+        print(f"database: {connection.vendor}, {n} applications, chunks of {batch.BATCH_APPROVE_CHUNK}")
+        baseline = measure("baseline (locked UPDATE per row):", n, lambda: baseline_run(baseline_ids))
+        chunked = measure("batch approval with certificates:", n, lambda: job_run(ids))
+        single = measure(f"one by one ({slow} applications):", slow, lambda: one_by_one_run(slow_ids))
+        assert Certificate.objects.count() == n + slow, Certificate.objects.count()
+        print(f"ratio batch / baseline:            {chunked / baseline:8.2f}x (one by one: {single / baseline:.2f}x)")
+        print(f"speed-up of the batch over one by one: {single / chunked:6.1f}x")
 
 
 if __name__ == "__main__":

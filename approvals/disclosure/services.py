@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
+from portal.clock import deadlines
 from portal.validators import normalize_credit_code
 
 from ..models import Application
@@ -88,11 +89,42 @@ def _publish(record: PublishedDecision, *, now: datetime) -> None:
     clock.clock_stop(record)
 
 
-def _save_new(record: PublishedDecision, *, now: datetime) -> PublishedDecision:
-    record.publish_due_at = clock.publish_due(record.decided_at)
+def _prepare_new(record: PublishedDecision, *, now: datetime, due: dict | None = None) -> None:
+    """Set a new record's publication deadline and state; `due` memoises the deadline by day across a batch."""
+    due = {} if due is None else due
+    day = deadlines.day_of(record.decided_at)
+    if day not in due:
+        due[day] = clock.publish_due(record.decided_at)
+    record.publish_due_at = due[day]
     _publish(record, now=now)
+
+
+def _save_new(record: PublishedDecision, *, now: datetime) -> PublishedDecision:
+    _prepare_new(record, now=now)
     record.save()
     clock.raise_alert_if_due(record)
+    return record
+
+
+def _decision_record(application: Application, certificate=None, *, now: datetime) -> PublishedDecision:
+    """Return the unsaved record of the decision just taken on an application, ready to publish."""
+    kind, name, code = _holder_of_application(application)
+    record = PublishedDecision(
+        decision=Decision.APPROVED if application.state == "approved" else Decision.DENIED,
+        application=application,
+        item=application.item,
+        department_id=application.department_id,
+        decided_at=application.decided_at or now,
+        holder_kind=kind,
+        holder_name=name,
+        credit_code=code,
+    )
+    if certificate is not None:
+        record.certificate_id = certificate.pk
+        record.certificate_number = certificate.number
+        record.certificate_valid_from = certificate.valid_from
+        record.certificate_valid_until = certificate.valid_until
+        record.certificate_status = certificate.status
     return record
 
 
@@ -106,24 +138,29 @@ def disclosure_record_decision(*, application: Application, certificate=None) ->
     if existing is not None:
         return existing  # an approval replayed after a crash records nothing twice
     now = timezone.now()
-    kind, name, code = _holder_of_application(application)
-    record = PublishedDecision(
-        decision=decision,
-        application=application,
-        item_id=application.item_id,
-        department_id=application.department_id,
-        decided_at=application.decided_at or now,
-        holder_kind=kind,
-        holder_name=name,
-        credit_code=code,
+    return _save_new(_decision_record(application, certificate, now=now), now=now)
+
+
+def disclosure_record_decisions(*, applications: list[Application], certificates: dict) -> list[PublishedDecision]:
+    """Record the decisions a batch has just taken as disclosure_record_decision does: one look-up, one insert.
+
+    `certificates` maps an application's pk to the certificate issued at its approval (none: not in it).
+    """
+    recorded = set(
+        PublishedDecision.objects.filter(
+            application__in=applications, decision__in=(Decision.APPROVED, Decision.DENIED)
+        ).values_list("application_id", "decision")
     )
-    if certificate is not None:
-        record.certificate_id = certificate.pk
-        record.certificate_number = certificate.number
-        record.certificate_valid_from = certificate.valid_from
-        record.certificate_valid_until = certificate.valid_until
-        record.certificate_status = certificate.status
-    return _save_new(record, now=now)
+    now = timezone.now()
+    records = [_decision_record(application, certificates.get(application.pk), now=now) for application in applications]
+    records = [record for record in records if (record.application_id, record.decision) not in recorded]
+    due: dict = {}
+    for record in records:
+        _prepare_new(record, now=now, due=due)
+    PublishedDecision.objects.bulk_create(records)
+    for record in records:
+        clock.raise_alert_if_due(record)
+    return records
 
 
 def disclosure_certificate_changed(*, certificate, at: datetime | None = None) -> PublishedDecision | None:

@@ -1,5 +1,10 @@
-"""Batch claim and batch approval by a reviewer: one transaction per application, resumable, run in a
-worker when large.
+"""Batch claim and batch approval by a reviewer, resumable, run in a worker when large.
+
+A batch approval runs in chunks of BATCH_APPROVE_CHUNK applications, each in one transaction:
+the chunk's rows are locked, the transitions applied in memory, and the rows, transition log,
+certificates with their history, print jobs, public records, rating invitations and
+notifications written in bulk. If anything in a chunk fails, the chunk is rolled back and
+redone one application per transaction, so each application still succeeds or fails alone.
 
 Why an application is skipped is decided in one place, ``batch_refusal``: the confirmation page
 (``batch_preview``) shows it before anything runs, and the run asks it again under the row lock,
@@ -20,11 +25,12 @@ from django_fsm import has_transition_perm
 
 from portal.clock import deadlines
 from portal.errors import ActionRefused, AlreadyHandled
-from portal.models import User
+from portal.models import Notification, User
 from portal.roles import ROLE_LABELS
+from portal.services import notifications_send
 
 # approvals.tasks imports this package too; each only uses the other's names at call time.
-from .. import tasks
+from .. import batching, clock, fsm_log, tasks
 from ..models import (
     Application,
     BatchJob,
@@ -32,9 +38,14 @@ from ..models import (
     State,
 )
 from .common import _lock
-from .review import application_approve, application_claim
+from .review import _issue_and_disclose_many, application_approve, application_claim
 
 logger = logging.getLogger(__name__)
+
+# Applications approved per transaction by a batch job (a failing chunk is redone one by one).
+BATCH_APPROVE_CHUNK = 200
+# What claim, approve and the clock's stop change on an application (the chunk's one UPDATE writes them).
+CHANGED_ON_APPROVAL = ("state", "handler_id", "decided_at", "current_due_at", "updated_at")
 
 APPROVE = "approve"
 CLAIM = "claim"
@@ -81,6 +92,14 @@ def batch_refusal(application: Application, actor: User, *, step: str, today: da
     return None
 
 
+def _with_refusals(found: dict[int, Application], ids: list[int], actor: User, *, step: str, today: date):
+    """Yield each selected application found, in the order of the selection, with why the batch skips it (or None)."""
+    for pk in ids:
+        application = found.get(pk)
+        if application is not None:
+            yield application, batch_refusal(application, actor, step=step, today=today)
+
+
 @dataclass
 class BatchPreview:
     """What a batch will do with a selection, before it runs."""
@@ -106,13 +125,8 @@ def batch_preview(*, actor: User, application_ids: list[int], step: str = APPROV
         .prefetch_related("handler__groups")
         .in_bulk()
     )
-    today = deadlines.day_of(timezone.now())
     preview = BatchPreview()
-    for pk in ids:
-        application = found.get(pk)
-        if application is None:
-            continue
-        reason = batch_refusal(application, actor, step=step, today=today)
+    for application, reason in _with_refusals(found, ids, actor, step=step, today=deadlines.day_of(timezone.now())):
         if reason is None:
             preview.ready.append(application)
         else:
@@ -229,22 +243,101 @@ def _batch_approve_one(job: BatchJob, application_id: int) -> None:
                 BatchJob.objects.filter(pk=job.pk).update(failed=F("failed") + 1)
 
 
+def _record_outcomes(job: BatchJob, outcomes: dict[int, str | None]) -> None:
+    """Record the outcome of each application of a chunk ({pk: None when approved, else why not}) and count them."""
+    BatchJobItem.objects.bulk_create(
+        [
+            BatchJobItem(job=job, application_id=pk, approved=reason is None, message=(reason or "")[:300])
+            for pk, reason in outcomes.items()
+        ]
+    )
+    approved = sum(1 for reason in outcomes.values() if reason is None)
+    BatchJob.objects.filter(pk=job.pk).update(
+        done=F("done") + approved, failed=F("failed") + (len(outcomes) - approved)
+    )
+
+
+def _batch_approve_chunk(job: BatchJob, application_ids: list[int], *, roles: dict) -> list[int]:
+    """Claim (when accepted) and approve a chunk of applications in one transaction; return the ids it left alone.
+
+    Does for each application what application_claim and application_approve do, with the writes in
+    bulk: a constant number of statements for the chunk. Anything that raises rolls the whole chunk back.
+    """
+    actor = job.created_by
+    with transaction.atomic(), batching.collecting() as transitions:
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("item", "department", "handler", "applicant")
+            .prefetch_related("handler__groups")
+            .filter(pk__in=application_ids)
+            .order_by("pk")  # the same lock order in every batch: two batches never deadlock
+            .in_bulk()
+        )
+        now = timezone.now()
+        today = deadlines.day_of(now)
+        outcomes: dict[int, str | None] = {}
+        approved = []
+        for application, reason in _with_refusals(locked, application_ids, actor, step=APPROVE, today=today):
+            if reason is None:
+                if application.state == State.ACCEPTED:
+                    application.claim(by=actor)
+                application.approve(by=actor, at=now)
+                clock.clock_stop(application)
+                application.updated_at = now
+                approved.append(application)
+            outcomes[application.pk] = reason
+        if approved:
+            # The transitions set the same values on every row (the actor holds and approves each at
+            # `now`, its clock stopped): one UPDATE for the chunk, not one CASE per row and field.
+            values = {field: getattr(approved[0], field) for field in CHANGED_ON_APPROVAL}
+            if any(getattr(application, field) != values[field] for application in approved for field in values):
+                raise RuntimeError("The approvals of a chunk differ: redo it one by one.")
+            Application.objects.filter(pk__in=[application.pk for application in approved]).update(**values)
+            fsm_log.logs_create(transitions, roles=roles)
+            batching.transitions_applied.send(sender=Application, transitions=list(transitions))
+            _issue_and_disclose_many(approved)
+            for application in approved:
+                clock.raise_alert_if_due(application)
+            notifications_send(
+                [
+                    Notification(
+                        user=application.applicant,
+                        kind="approve",
+                        title=_("Your application %(reference)s has been approved")
+                        % {"reference": application.reference},
+                        link=application.get_absolute_url(),
+                    )
+                    for application in approved
+                ]
+            )
+        _record_outcomes(job, outcomes)
+    return [pk for pk in application_ids if pk not in locked]
+
+
 def batch_job_run(*, job_id: int) -> BatchJob:
-    """Run (or resume) a batch approval: applications already handled by this job are skipped."""
+    """Run (or resume) a batch approval in chunks: applications already handled by this job are skipped."""
     claimed = BatchJob.objects.filter(pk=job_id).exclude(status=BatchJob.Status.DONE)
     if not claimed.update(status=BatchJob.Status.RUNNING):
         return BatchJob.objects.get(pk=job_id)
     job = BatchJob.objects.select_related("created_by").get(pk=job_id)
     handled = set(job.items.values_list("application_id", flat=True))
-    existing = set(Application.objects.filter(pk__in=job.application_ids).values_list("pk", flat=True))
-    for application_id in job.application_ids:
-        if application_id in handled:
-            continue
-        if application_id not in existing:
-            # Deleted since it was selected: nothing to record an outcome against.
-            BatchJob.objects.filter(pk=job.pk).update(failed=F("failed") + 1)
-            continue
-        _batch_approve_one(job, application_id)
+    pending = [pk for pk in job.application_ids if pk not in handled]
+    roles: dict = {}  # the actor's role in the transition log, read once for the whole batch
+    gone = 0
+    for start in range(0, len(pending), BATCH_APPROVE_CHUNK):
+        chunk = pending[start : start + BATCH_APPROVE_CHUNK]
+        try:
+            gone += len(_batch_approve_chunk(job, chunk, roles=roles))
+        except Exception:  # redo the chunk one by one: each application succeeds or fails alone
+            logger.warning("Batch %s: a chunk failed, approving its applications one by one", job.pk, exc_info=True)
+            existing = set(Application.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+            gone += len(chunk) - len(existing)
+            for application_id in chunk:
+                if application_id in existing:
+                    _batch_approve_one(job, application_id)
+    if gone:
+        # Deleted since they were selected: nothing to record an outcome against.
+        BatchJob.objects.filter(pk=job.pk).update(failed=F("failed") + gone)
     BatchJob.objects.filter(pk=job.pk).update(status=BatchJob.Status.DONE, finished_at=timezone.now())
     job.refresh_from_db()
     return job

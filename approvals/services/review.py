@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from licenses.services import certificate_issue_for
+from licenses.services import certificate_issue_for, certificates_issue_for
 from portal.errors import ActionRefused, AlreadyHandled
 from portal.models import User
 
 from .. import clock
-from ..disclosure.services import disclosure_record_decision
+from ..disclosure.services import disclosure_record_decision, disclosure_record_decisions
 from ..models import (
     Application,
     ClockPause,
@@ -110,6 +110,13 @@ def _issue_and_disclose(application: Application) -> None:
     # same transaction as the decision (Art. 44); the decision's public record carries its number.
     certificate = certificate_issue_for(application)
     disclosure_record_decision(application=application, certificate=certificate)
+
+
+def _issue_and_disclose_many(applications: list[Application]) -> dict:
+    # The same for a batch approval, in bulk: {application pk: its certificate}.
+    certificates = certificates_issue_for(applications)
+    disclosure_record_decisions(applications=applications, certificates=certificates)
+    return certificates
 
 
 def _disclose(application: Application) -> None:

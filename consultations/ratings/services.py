@@ -16,8 +16,8 @@ from portal.clock import calendar as calendars
 from portal.clock import deadlines, sweep
 from portal.clock.levels import Level
 from portal.errors import ActionRefused, AlreadyHandled
-from portal.models import User
-from portal.services import notification_send
+from portal.models import Notification, User
+from portal.services import notification_send, notifications_send
 
 from ..appointments.models import Appointment, QueueTicket
 from ..questions.models import Question
@@ -279,15 +279,55 @@ def invitation_send(
         return None
     if not created:
         return None
-    notification_send(
-        user=user,
-        kind="rating_invitation",
-        title=_("Please rate the service: %(name)s") % {"name": service_name},
-        body=_(
+    notification_send(**_invitation_notice(invitation, service_name))
+    return invitation
+
+
+def _invitation_notice(invitation: RatingInvitation, service_name: str) -> dict:
+    return {
+        "user": invitation.user,
+        "kind": "rating_invitation",
+        "title": _("Please rate the service: %(name)s") % {"name": service_name},
+        "body": _(
             "Rating is never required. The link works once, for %(days)d days, without signing in; "
             "you may also rate from the page of the service."
         )
         % {"days": settings.RATING_LINK_DAYS},
-        link=reverse("consultations:rate_by_link", args=[invitation.token]),
+        "link": reverse("consultations:rate_by_link", args=[invitation.token]),
+    }
+
+
+def invitations_send(
+    *, kind: str, services: list[tuple[int, User, str]], now: datetime | None = None
+) -> list[RatingInvitation]:
+    """Invite to rate many services that ended in one batch: (object id, person, service name) each; once per service.
+
+    The bulk form of invitation_send, in the batch's transaction: one look-up, one insert of the
+    links, one of the notices. A service invited already (by a concurrent change) is left out; one
+    invited at the same moment makes the insert fail, so the batch redoes its rows one by one.
+    """
+    now = _now(now)
+    invited = set(
+        RatingInvitation.objects.filter(kind=kind, object_id__in=[pk for pk, _user, _name in services]).values_list(
+            "object_id", flat=True
+        )
     )
-    return invitation
+    names = {}
+    invitations = []
+    for object_id, user, service_name in services:
+        if object_id in invited or object_id in names:
+            continue
+        names[object_id] = service_name
+        invitations.append(
+            RatingInvitation(
+                kind=kind,
+                object_id=object_id,
+                user=user,
+                expires_at=now + timedelta(days=settings.RATING_LINK_DAYS),
+            )
+        )
+    invitations = RatingInvitation.objects.bulk_create(invitations)
+    notifications_send(
+        [Notification(**_invitation_notice(invitation, names[invitation.object_id])) for invitation in invitations]
+    )
+    return invitations

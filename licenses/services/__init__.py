@@ -1,18 +1,20 @@
 """Writes to the certificate database and the printing centre, one file per theme, re-exported here.
 
-approvals calls ``certificate_issue_for`` from here at approval (the one import it may make
-into licenses, see pyproject.toml); views, the admin, tasks and commands call the rest.
+approvals calls ``certificate_issue_for`` (``certificates_issue_for`` for a batch) from here at approval
+(the one import it may make into licenses, see pyproject.toml); views, the admin, tasks and commands call the rest.
 """
 
 from .certificates import (
     certificate_correct,
     certificate_expire,
+    certificate_for,
     certificate_issue_for,
     certificate_reinstate,
     certificate_renew,
     certificate_revoke,
     certificate_suspend,
     certificates_expire_and_remind,
+    certificates_issue_for,
     printed_data,
 )
 from .imports import GENERATED_NUMBER, IMPORT_COLUMNS, ImportReport, certificates_import
@@ -28,6 +30,7 @@ from .printing import (
     print_job_dispatch,
     print_job_ready,
     print_job_reprint,
+    print_jobs_create,
     waybills_import,
 )
 from .sharing import certificates_search, certificates_standing_in, verification_record
@@ -39,6 +42,7 @@ __all__ = [
     "allowed_collectors",
     "certificate_correct",
     "certificate_expire",
+    "certificate_for",
     "certificate_issue_for",
     "certificate_out_of_force_reason",
     "certificate_reinstate",
@@ -47,6 +51,7 @@ __all__ = [
     "certificate_suspend",
     "certificates_expire_and_remind",
     "certificates_import",
+    "certificates_issue_for",
     "certificates_search",
     "certificates_standing_in",
     "print_batch_create",
@@ -58,6 +63,7 @@ __all__ = [
     "print_job_dispatch",
     "print_job_ready",
     "print_job_reprint",
+    "print_jobs_create",
     "printed_data",
     "verification_record",
     "waybills_import",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from approvals.disclosure.services import disclosure_certificate_changed, disclosure_certificate_replaced
 from approvals.models import Application
@@ -16,23 +17,35 @@ from portal.errors import ActionRefused
 from portal.services import notification_send
 
 from ..models import Certificate, CertificateCounter, CertificateType, ExpiryNotice, ItemCertificate, PrintJob
-from .printing import print_job_cancel, print_job_create
+from .printing import print_job_cancel, print_job_create, print_jobs_create
+
+
+def _reserve_numbers(certificate_type: CertificateType, year: int, count: int) -> int:
+    """Reserve `count` consecutive sequences of a type in a year and return the first; one statement.
+
+    An upsert adds `count` to the counter and returns the new last sequence. Its row stays
+    locked until the calling transaction ends, so two approvals or batches at the same moment
+    get consecutive ranges, and a rolled-back one gives its numbers back: no gaps, no duplicates.
+    """
+    table = connection.ops.quote_name(CertificateCounter._meta.db_table)  # the model's own name, no input
+    upsert = (
+        f"INSERT INTO {table} (certificate_type_id, year, last) VALUES (%s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (certificate_type_id, year) DO UPDATE SET last = {table}.last + excluded.last RETURNING last"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(upsert, [certificate_type.pk, year, count])
+        (last,) = cursor.fetchone()
+    return last - count + 1
 
 
 def _next_number(certificate_type: CertificateType, year: int) -> tuple[int, str]:
-    """Return the next sequence and number of a type in a year.
+    """Return the next sequence and number of a type in a year (gapless, see _reserve_numbers)."""
+    sequence = _reserve_numbers(certificate_type, year, 1)
+    return sequence, _number(certificate_type, year, sequence)
 
-    The counter row stays locked until the calling transaction ends, so two approvals at
-    the same moment get consecutive numbers, and a rolled-back one gives its number back:
-    no gaps, no duplicates.
-    """
-    CertificateCounter.objects.bulk_create(
-        [CertificateCounter(certificate_type=certificate_type, year=year, last=0)], ignore_conflicts=True
-    )
-    counter = CertificateCounter.objects.select_for_update().get(certificate_type=certificate_type, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last, f"{certificate_type.number_prefix}-{year}-{counter.last:06d}"
+
+def _number(certificate_type: CertificateType, year: int, sequence: int) -> str:
+    return f"{certificate_type.number_prefix}-{year}-{sequence:06d}"
 
 
 def printed_data(certificate_type: CertificateType, application: Application) -> list[list[str]]:
@@ -63,6 +76,29 @@ def _valid_until(certificate_type: CertificateType, start: date) -> date | None:
     return date.fromordinal(end.toordinal() - 1)
 
 
+def certificate_for(application: Application, certificate_type: CertificateType, *, sequence: int, now) -> Certificate:
+    """Return the certificate (unsaved) issued at `now` to an approved application with a reserved sequence.
+
+    The one place an issued certificate is built, for one approval and for a batch alike.
+    """
+    today = timezone.localdate(now)
+    return Certificate(
+        number=_number(certificate_type, today.year, sequence),
+        certificate_type=certificate_type,
+        year=today.year,
+        sequence=sequence,
+        holder_name=application.applicant_name,
+        holder_id_number=application.applicant_id_number,
+        holder_id=application.applicant_id,
+        department_id=certificate_type.department_id,
+        data=printed_data(certificate_type, application),
+        issued_at=now,
+        valid_from=today,
+        valid_until=_valid_until(certificate_type, today),
+        source_application=application,
+    )
+
+
 def certificate_issue_for(application: Application) -> Certificate | None:
     """Issue the certificate of an approved application and queue its print job, once.
 
@@ -70,34 +106,48 @@ def certificate_issue_for(application: Application) -> Certificate | None:
     produces no certificate gets none; one that already has its certificate (a retried
     task, an approval replayed after a crash) keeps it.
     """
-    link = ItemCertificate.objects.select_related("certificate_type").filter(item_id=application.item_id).first()
-    if link is None:
-        return None
-    existing = Certificate.objects.filter(source_application=application).first()
-    if existing is not None:
-        return existing
-    certificate_type = link.certificate_type
-    now = timezone.now()
-    today = timezone.localdate(now)
-    with transaction.atomic():
-        sequence, number = _next_number(certificate_type, today.year)
-        certificate = Certificate.objects.create(
-            number=number,
-            certificate_type=certificate_type,
-            year=today.year,
-            sequence=sequence,
-            holder_name=application.applicant_name,
-            holder_id_number=application.applicant_id_number,
-            holder=application.applicant,
-            department=certificate_type.department,
-            data=printed_data(certificate_type, application),
-            issued_at=now,
-            valid_from=today,
-            valid_until=_valid_until(certificate_type, today),
-            source_application=application,
+    return certificates_issue_for([application]).get(application.pk)
+
+
+def certificates_issue_for(applications: list[Application]) -> dict[int, Certificate]:
+    """Issue the certificates of approved applications and queue their print jobs, once each, in bulk.
+
+    Returns {application pk: its certificate} for the applications whose item produces one
+    (an existing certificate is returned, not issued again). Called inside the approval's
+    transaction: two look-ups, one counter statement per certificate type, and one insert each
+    for the certificates, their history and their print jobs, whatever the number of applications.
+    """
+    links = {
+        link.item_id: link.certificate_type
+        for link in ItemCertificate.objects.select_related("certificate_type").filter(
+            item_id__in={application.item_id for application in applications}
         )
-        print_job_create(certificate=certificate, delivery_method=application.delivery_method, application=application)
-    return certificate
+    }
+    concerned = [application for application in applications if application.item_id in links]
+    if not concerned:
+        return {}
+    issued = {
+        certificate.source_application_id: certificate
+        for certificate in Certificate.objects.filter(source_application__in=concerned)
+    }
+    by_type: dict[CertificateType, list[Application]] = {}
+    for application in concerned:
+        if application.pk not in issued:
+            by_type.setdefault(links[application.item_id], []).append(application)
+    now = timezone.now()
+    new = []
+    for certificate_type, waiting in by_type.items():
+        first = _reserve_numbers(certificate_type, timezone.localdate(now).year, len(waiting))
+        new += [
+            certificate_for(application, certificate_type, sequence=first + i, now=now)
+            for i, application in enumerate(waiting)
+        ]
+    if new:
+        with transaction.atomic():
+            new = bulk_create_with_history(new, Certificate)
+            print_jobs_create(new)
+        issued.update((certificate.source_application_id, certificate) for certificate in new)
+    return issued
 
 
 def _lock_for_change(*, certificate_id: int, actor, allowed_from: tuple[str, ...]) -> Certificate:

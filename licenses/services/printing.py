@@ -71,19 +71,45 @@ def _encoded(pool, urls):
         yield qr_matrix(url)
 
 
+def _print_job_for(certificate: Certificate, delivery_method: str = "", application=None, *, due=None) -> PrintJob:
+    """Return the print job (unsaved) of a newly issued certificate, due by the Art. 44 deadline of its day of issue.
+
+    `due` memoises the deadline by day of issue across the jobs of a batch.
+    """
+    issued_on = timezone.localdate(certificate.issued_at)
+    due = {} if due is None else due
+    if issued_on not in due:
+        due[issued_on] = deadlines.end_of_day(deadlines.certificate_deadline(issued_on))
+    return PrintJob(
+        certificate=certificate,
+        due_at=due[issued_on],
+        delivery_method=delivery_method or PrintJob.Delivery.COURIER,
+        application=application or certificate.source_application,
+    )
+
+
 def print_job_create(*, certificate: Certificate, delivery_method: str = "", application=None) -> PrintJob:
     """Queue the print job of a newly issued certificate, due by the Art. 44 deadline of its day of issue.
 
-    The one place a print job is created: issuance, corrections and renewals all come here,
+    The one place a single print job is created: issuance, corrections and renewals all come here,
     inside the transaction that issues the certificate. `application` gives the recipient,
     phone and address; a new version passes on its predecessor's.
     """
-    issued_on = timezone.localdate(certificate.issued_at)
-    return PrintJob.objects.create(
-        certificate=certificate,
-        due_at=deadlines.end_of_day(deadlines.certificate_deadline(issued_on)),
-        delivery_method=delivery_method or PrintJob.Delivery.COURIER,
-        application=application or certificate.source_application,
+    job = _print_job_for(certificate, delivery_method, application)
+    job.save()
+    return job
+
+
+def print_jobs_create(certificates: list[Certificate]) -> list[PrintJob]:
+    """Queue the print jobs of certificates just issued to applications, in one insert (a batch approval)."""
+    due: dict = {}
+    return PrintJob.objects.bulk_create(
+        [
+            _print_job_for(
+                certificate, certificate.source_application.delivery_method, certificate.source_application, due=due
+            )
+            for certificate in certificates
+        ]
     )
 
 

@@ -18,7 +18,6 @@ from approvals import services as approval_services
 from approvals.tests import factories as approval_factories
 from licenses import services
 from licenses.models import Certificate, CertificateType, PrintBatch, PrintJob
-from licenses.services import certificates as certificate_services
 from licenses.services import printing
 from licenses.tests import factories
 from portal.clock import deadlines, sweep
@@ -359,13 +358,13 @@ def test_issuance_corrections_and_renewals_queue_their_print_job_in_one_place(
 ):
 
     created = []
-    real = services.print_job_create
+    real = printing._print_job_for
 
-    def spy(**kwargs):
-        created.append(kwargs["certificate"].pk)
-        return real(**kwargs)
+    def spy(certificate, *args, **kwargs):
+        created.append(certificate.pk)
+        return real(certificate, *args, **kwargs)
 
-    monkeypatch.setattr(certificate_services, "print_job_create", spy)
+    monkeypatch.setattr(printing, "_print_job_for", spy)
     factories.permit_type(construction_department, permit_item)
     issued = factories.issued(permit_item, citizen, clerk, reviewer)
     PrintJob.objects.filter(certificate=issued).update(delivery_method="pickup")
