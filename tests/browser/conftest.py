@@ -62,12 +62,6 @@ def browser(transactional_db):
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
-@pytest.fixture(autouse=True)
-def _allowed_host(settings, live_server):
-    """Serve the live server's host and keep its cookies on plain HTTP."""
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost", "127.0.0.1"]
-
-
 @pytest.fixture
 def certificate_permit_item(permit_item, construction_department):
     """The construction permit (施工许可) item, which issues the permit certificate when approved."""

@@ -53,7 +53,8 @@ def register_and_apply(browser, base_url, item, pdf_files):
 
     page.goto(f"{base_url}/services/{item.code}/")
     screenshot(page, "guide")
-    page.goto(f"{base_url}/services/{item.code}/apply/")
+    page.click(f"a[href='/services/{item.code}/apply/']")  # 网上申报
+    page.wait_for_url(re.compile(f"/services/{item.code}/apply/"))
     page.fill("input[name=f_parcel_no]", "330102001001GB00001")
     materials = list(item.materials.order_by("sort_order"))
     for material, path in zip(materials, pdf_files, strict=True):
