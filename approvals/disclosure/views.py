@@ -6,6 +6,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import selectors
 from .forms import DisclosureSearchForm
@@ -58,7 +59,7 @@ def disclosure_export(request):
         _("Item"),
         _("Department"),
         _("Holder kind"),
-        _("Holder"),
+        pgettext("disclosure", "Holder"),
         _("Unified social credit code"),
         _("Certificate number"),
         _("Valid from"),

@@ -182,7 +182,10 @@ class Appointment(models.Model):
     counter = models.ForeignKey(Counter, verbose_name=_("window"), on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("day"))
     holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("holder"), on_delete=models.PROTECT, related_name="appointments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("appointment", "holder"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
     )
     item = models.ForeignKey(
         ServiceItem, verbose_name=_("item"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -95,6 +95,11 @@ def test_verification_says_valid_without_login_and_masks_the_holder(client, cert
     assert "127.0.0.1" not in VerificationLog.objects.get().address_hash
 
 
+def test_verification_names_the_holder_as_the_certificate_holder_not_a_booking_holder(client, certificate):
+    content = client.get(reverse("licenses:verify", args=[certificate.token])).content.decode()
+    assert "持证人" in content and "预约人" not in content
+
+
 def test_after_revocation_the_same_code_says_revoked(client, certificate, reviewer):
     services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="以欺骗手段取得许可")
     content = client.get(reverse("licenses:verify", args=[certificate.token])).content.decode()

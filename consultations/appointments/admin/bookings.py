@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.admin import ReadOnlyAdmin
 from portal.admin_id_search import IdSearchMixin
@@ -109,7 +110,7 @@ class AppointmentAdmin(IdSearchMixin, ReadOnlyAdmin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("holder", "counter", "slot", "item", "application")
 
-    @admin.display(description=_("holder"))
+    @admin.display(description=pgettext_lazy("appointment", "holder"))
     def holder_name(self, obj):
         return obj.holder.display_name
 
