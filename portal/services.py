@@ -6,6 +6,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 import chinese_calendar
 from chinese_calendar.constants import Holiday, holidays
@@ -352,10 +353,18 @@ def takeover_confirm(
 
 def notification_send(*, user: User, kind: str, title: str, body: str = "", link: str = "") -> Notification:
     """Record a notification for the user and e-mail it once the current transaction commits."""
-    notification = Notification.objects.create(user=user, kind=kind, title=title, body=body, link=link)
-    if user.email:
-        transaction.on_commit(lambda: queue_notification_email(notification.pk))
-    return notification
+    return notifications_send([Notification(user=user, kind=kind, title=title, body=body, link=link)])[0]
+
+
+def notifications_send(notifications: list[Notification]) -> list[Notification]:
+    """Record the notifications in one statement and e-mail each once the current transaction commits."""
+    if not notifications:
+        return []
+    created = Notification.objects.bulk_create(notifications)
+    for notification in created:
+        if notification.user.email:
+            transaction.on_commit(partial(queue_notification_email, notification.pk))
+    return created
 
 
 def queue_notification_email(notification_id: int) -> None:
