@@ -28,8 +28,10 @@ def actor_role(instance, by) -> str:
             return gettext("System")
         if getattr(instance, "applicant_id", None) == by.pk:
             return gettext("Applicant")
-    names = sorted(name for name in by.groups.values_list("name", flat=True) if name in ALL_ROLES)
-    return "、".join(names) or (ADMINISTRATOR if by.is_superuser else "")
+    # Read once per actor object: a batch (a print run, say) logs many transitions by the same actor.
+    if not hasattr(by, "_transition_roles"):
+        by._transition_roles = sorted(name for name in by.groups.values_list("name", flat=True) if name in ALL_ROLES)
+    return "、".join(by._transition_roles) or (ADMINISTRATOR if by.is_superuser else "")
 
 
 class RoleRecordingBackend(BaseBackend):

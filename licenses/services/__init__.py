@@ -30,6 +30,7 @@ from .printing import (
     print_job_reprint,
     waybills_import,
 )
+from .qr_codes import certificates_store_qr
 from .sharing import certificates_search, certificates_standing_in, verification_record
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "certificates_import",
     "certificates_search",
     "certificates_standing_in",
+    "certificates_store_qr",
     "print_batch_create",
     "print_batch_run",
     "print_job_cancel",

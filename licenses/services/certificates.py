@@ -15,6 +15,7 @@ from portal import masking
 from portal.errors import ActionRefused
 from portal.services import notification_send
 
+from .. import qr
 from ..models import Certificate, CertificateCounter, CertificateType, ExpiryNotice, ItemCertificate, PrintJob
 from .printing import print_job_cancel, print_job_create
 
@@ -81,7 +82,7 @@ def certificate_issue_for(application: Application) -> Certificate | None:
     today = timezone.localdate(now)
     with transaction.atomic():
         sequence, number = _next_number(certificate_type, today.year)
-        certificate = Certificate.objects.create(
+        certificate = Certificate(
             number=number,
             certificate_type=certificate_type,
             year=today.year,
@@ -96,6 +97,8 @@ def certificate_issue_for(application: Application) -> Certificate | None:
             valid_until=_valid_until(certificate_type, today),
             source_application=application,
         )
+        certificate.qr_code = qr.verification(certificate)["qr_code"]
+        certificate.save(force_insert=True)
         print_job_create(certificate=certificate, delivery_method=application.delivery_method, application=application)
     return certificate
 
@@ -204,6 +207,7 @@ def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | Non
         valid_until=_valid_until(old.certificate_type, today) if renew else old.valid_until,
         replaces=old,
     )
+    new.qr_code = qr.verification(new)["qr_code"]
     _record(new, actor=actor, reason=reason)
     old.status = Certificate.Status.SUPERSEDED
     old.status_reason = reason
