@@ -21,6 +21,7 @@ from portal import roles
 from portal.clock import deadlines, sweep
 from portal.clock.levels import Level
 from portal.clock.registry import Clock, Notice
+from portal.clock.roster import Roster
 from portal.models import User
 
 from .models import Application, ClockPause, State
@@ -114,15 +115,14 @@ def working_days_left(application: Application, now: datetime | None = None) -> 
 # --- the clock registered with the core --------------------------------------------------
 
 
-def recipients(application: Application, level: str) -> list[User]:
+def recipients(application: Application, level: str, roster: Roster) -> list[User]:
     """Return who is alerted at either level: the clerks at intake, else the handler and the department's
     reviewers; the supervisors always."""
-    users = User.objects.filter(is_active=True)
-    supervisors = list(users.filter(groups__name=roles.SUPERVISOR))
+    supervisors = roster.with_role(roles.SUPERVISOR)
     if application.state == State.SUBMITTED:
-        team = list(users.filter(groups__name=roles.CLERK))
+        team = roster.with_role(roles.CLERK)
     else:
-        team = list(users.filter(groups__name=roles.REVIEWER, department_id=application.department_id))
+        team = roster.with_role(roles.REVIEWER, department_id=application.department_id)
         if application.handler_id and all(u.pk != application.handler_id for u in team):
             team.append(application.handler)
     unique = {u.pk: u for u in team + supervisors}

@@ -34,8 +34,10 @@ def actor_role(instance, by) -> str:
 
 
 def _staff_role(by) -> str:
-    names = sorted(name for name in by.groups.values_list("name", flat=True) if name in ALL_ROLES)
-    return "、".join(names) or (ADMINISTRATOR if by.is_superuser else "")
+    # Read once per actor object: a batch (a print run, say) logs many transitions by the same actor.
+    if not hasattr(by, "_transition_roles"):
+        by._transition_roles = sorted(name for name in by.groups.values_list("name", flat=True) if name in ALL_ROLES)
+    return "、".join(by._transition_roles) or (ADMINISTRATOR if by.is_superuser else "")
 
 
 def logs_create(transitions: list[batching.Transition], *, roles: dict[int, str] | None = None) -> list[StateLog]:

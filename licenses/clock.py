@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from portal import roles
 from portal.clock.levels import Level
 from portal.clock.registry import Clock, Notice
+from portal.clock.roster import Roster
 from portal.models import User
 
 from .models import Certificate, PrintJob
@@ -26,9 +27,9 @@ def open_jobs():
     return PrintJob.objects.filter(state__in=OPEN_STATES, certificate__status=Certificate.Status.VALID)
 
 
-def recipients(job: PrintJob, level: str):
+def recipients(job: PrintJob, level: str, roster: Roster) -> list[User]:
     """Return who is alerted at either level: the print operators and the supervisors."""
-    return User.objects.filter(is_active=True, groups__name__in=[roles.PRINT_OPERATOR, roles.SUPERVISOR]).distinct()
+    return roster.with_role(roles.PRINT_OPERATOR, roles.SUPERVISOR)
 
 
 def notice(job: PrintJob, level: str) -> Notice:

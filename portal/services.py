@@ -6,6 +6,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 import chinese_calendar
 from chinese_calendar.constants import Holiday, holidays
@@ -352,17 +353,16 @@ def takeover_confirm(
 
 def notification_send(*, user: User, kind: str, title: str, body: str = "", link: str = "") -> Notification:
     """Record a notification for the user and e-mail it once the current transaction commits."""
-    notification = Notification.objects.create(user=user, kind=kind, title=title, body=body, link=link)
-    if user.email:
-        transaction.on_commit(lambda: queue_notification_email(notification.pk))
-    return notification
+    return notifications_send([Notification(user=user, kind=kind, title=title, body=body, link=link)])[0]
 
 
 def notifications_send(notifications: list[Notification]) -> list[Notification]:
     """Record many notifications (unsaved Notification objects) in one insert; e-mail each once the transaction commits.
 
-    The bulk form of notification_send, for batches: the same rows, the same e-mails.
+    The bulk form of notification_send, for batches and the clock sweep: the same rows, the same e-mails.
     """
+    if not notifications:
+        return []
     created = Notification.objects.bulk_create(notifications)
     to_mail = [notification.pk for notification in created if notification.user.email]
     if to_mail:

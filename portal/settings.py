@@ -600,7 +600,7 @@ CELERY_BEAT_SCHEDULE["stats-refresh"] = {
 
 # --- Oversight: supervision (电子监察) ---
 # Each supervisor's daily digest of every overdue clock, at 08:00 (oversight/supervision/tasks.py);
-# supervisors get no notification per alert (portal/clock/sweep.py DIGEST_ROLES).
+# supervisors get no notification per alert (portal/clock/roster.py DIGEST_ROLES).
 CELERY_BEAT_SCHEDULE["supervision-digest"] = {
     "task": "oversight.supervision.tasks.supervision_digests_send",
     "schedule": crontab(hour=8, minute=0),

@@ -1,54 +1,61 @@
-"""Benchmark: printing 1,000 certificates into one PDF through the printing centre's service.
+"""Benchmark: printing certificates into one PDF through the printing centre's service.
 
-Usage: python scripts/bench_print.py [N]   (any DATABASE_URL; a throw-away test database is used)
+Usage: python scripts/bench_print.py [N ...]   (default 200 1000; any DATABASE_URL, a throw-away database)
 
-Prints milliseconds per certificate for the service (QR drawn as merged vector runs)
-beside two baselines drawn in the same process: (a) the floor, the same page text with
-no QR code; (b) the naive way, the same page with reportlab's QrCodeWidget. Also prints
-how much the process's peak memory grew during the service run (pages are written to the
-file as they are drawn; run with N=200 and N=1000 to compare).
+For each batch size N, in the same process and on the same certificates, prints milliseconds
+per certificate of: (a) the floor, the same pages with no QR code; (b) the pages with the QR
+code encoded at print time (as before codes were stored); (c) the pages with the stored code
+drawn; and the printing centre's service, the whole batch (claim, draw, mark printed, store
+the file). Then the batch's own peak memory growth: tracemalloc is started for that batch
+alone (a second run of the same jobs), so no baseline raised the peak before it. Run with
+two sizes to see whether the growth is flat.
 """
 
-import resource
 import sys
 import tempfile
 import time
+import tracemalloc
+from unittest import mock
 
 from benchlib import construction_department, throwaway_database
-from reportlab.graphics import renderPDF  # noqa: E402
-from reportlab.graphics.barcode.qr import QrCodeWidget  # noqa: E402
-from reportlab.graphics.shapes import Drawing  # noqa: E402
 
 
-def baseline(certificates, path, *, with_widget_qr: bool):
-    """Draw the same pages with the service's text; QR by reportlab's widget, or none."""
-    from licenses import pdf
+def render(certificates, path, *, qr_code: str) -> float:
+    """Time drawing the pages with no QR ("none"), the QR encoded now ("encoded") or the stored one ("stored")."""
+    from licenses import pdf, qr
 
-    original = pdf._draw_qr
-
-    def widget_qr(canvas, content, x, y, size):
-        widget = QrCodeWidget(content)
-        x0, y0, x1, y1 = widget.getBounds()
-        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-        drawing.add(widget)
-        renderPDF.draw(drawing, canvas, x, y)
-
-    pdf._draw_qr = widget_qr if with_widget_qr else (lambda *args, **kwargs: None)
-    try:
+    patches = {
+        "none": mock.patch.object(pdf, "_draw_qr", lambda *args, **kwargs: None),
+        "encoded": mock.patch.object(qr, "unpack", lambda code, content: None),
+        "stored": mock.patch.object(qr, "encode", side_effect=AssertionError("a stored code was encoded")),
+    }
+    with patches[qr_code]:
         started = time.perf_counter()
         pdf.render_certificates(certificates, path)
         return time.perf_counter() - started
-    finally:
-        pdf._draw_qr = original
+
+
+def service_batch(operator, jobs) -> tuple[float, object]:
+    """Queue the jobs again and print them in one batch; return the seconds and the batch."""
+    from licenses.models import PrintJob
+    from licenses.services import printing
+
+    PrintJob.objects.filter(pk__in=[j.pk for j in jobs]).update(state="queued", batch=None, printed_at=None)
+    batch = printing.print_batch_create(actor=operator, job_ids=[j.pk for j in jobs])
+    started = time.perf_counter()
+    batch = printing.print_batch_run(batch_id=batch.pk)
+    elapsed = time.perf_counter() - started
+    assert batch.status == "done" and batch.total == len(jobs), (batch.status, batch.error)
+    return elapsed, batch
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    sizes = [int(arg) for arg in sys.argv[1:]] or [200, 1000]
     with throwaway_database():
         from django.utils import timezone
 
+        from licenses import qr
         from licenses.models import Certificate, CertificateType, PrintJob
-        from licenses.services import printing
         from portal import roles
         from portal.tests import factories
 
@@ -58,8 +65,10 @@ def main():
         )
         operator = factories.staff("bench-printer", roles.PRINT_OPERATOR, email="")
         now = timezone.now()
-        certificates = Certificate.objects.bulk_create(
-            Certificate(
+        started = time.perf_counter()
+        certificates = []
+        for i in range(1, max(sizes) + 1):
+            certificate = Certificate(
                 number=f"ZJJ02-2026-{i:06d}",
                 certificate_type=certificate_type,
                 year=2026,
@@ -77,32 +86,39 @@ def main():
                 issued_at=now,
                 valid_from=now.date(),
             )
-            for i in range(1, n + 1)
-        )
-        jobs = PrintJob.objects.bulk_create(PrintJob(certificate=c, due_at=now) for c in certificates)
-        for_baselines = list(Certificate.objects.select_related("certificate_type", "department").order_by("pk"))
-        with tempfile.TemporaryDirectory() as folder:
-            floor = baseline(for_baselines, f"{folder}/floor.pdf", with_widget_qr=False)
-            naive = baseline(for_baselines, f"{folder}/naive.pdf", with_widget_qr=True)
-        batch = printing.print_batch_create(actor=operator, job_ids=[j.pk for j in jobs])
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.perf_counter()
-        batch = printing.print_batch_run(batch_id=batch.pk)
-        service = time.perf_counter() - started
-        rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
-        assert batch.status == "done" and batch.total == n, (batch.status, batch.error)
-        per = {name: 1000 * seconds / n for name, seconds in (("floor", floor), ("naive", naive), ("service", service))}
-        floor_ms, naive_ms, service_ms = per["floor"], per["naive"], per["service"]
-        print(f"{n} certificates into one PDF of {batch.file.size / 1e6:.1f} MB")
-        print(f"(a) floor, text without QR:         {floor_ms:7.2f} ms per certificate")
-        print(
-            f"(b) naive, reportlab QrCodeWidget:  {naive_ms:7.2f} ms per certificate ({naive_ms / floor_ms:.2f}x floor)"
-        )
-        print(
-            f"    service (batch, vector QR, DB): {service_ms:7.2f} ms per certificate "
-            f"({service_ms / floor_ms:.2f}x floor, {service_ms / naive_ms:.2f}x naive)"
-        )
-        print(f"    growth of the process's peak memory during the service run: {rss_growth / 1024:.1f} MB")
+            certificate.qr_code = qr.verification(certificate)["qr_code"]  # as at issuance
+            certificates.append(certificate)
+        certificates = Certificate.objects.bulk_create(certificates)
+        print(f"{len(certificates)} certificates issued with their QR codes in {time.perf_counter() - started:.1f} s")
+        all_jobs = PrintJob.objects.bulk_create(PrintJob(certificate=c, due_at=now) for c in certificates)
+        loaded = list(Certificate.objects.select_related("certificate_type", "department").order_by("pk"))
+        render(loaded[:1], "/dev/null", qr_code="stored")  # the font is loaded once per process, before any figure
+
+        for n in sizes:
+            jobs, pages = all_jobs[:n], loaded[:n]
+            with tempfile.TemporaryDirectory() as folder:
+                # The batch's memory first, traced alone: tracemalloc slows everything, so it is not timed.
+                tracemalloc.start()
+                before, _ = tracemalloc.get_traced_memory()
+                service_batch(operator, jobs)
+                _, peak = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+                floor = render(pages, f"{folder}/floor.pdf", qr_code="none")
+                encoded = render(pages, f"{folder}/encoded.pdf", qr_code="encoded")
+                stored = render(pages, f"{folder}/stored.pdf", qr_code="stored")
+                service, batch = service_batch(operator, jobs)
+            per = {name: 1000 * seconds / n for name, seconds in (("floor", floor), ("encoded", encoded))}
+            per |= {"stored": 1000 * stored / n, "service": 1000 * service / n}
+            floor_ms = per["floor"]
+            print(f"--- {n} certificates into one PDF of {batch.file.size / 1e6:.1f} MB")
+            print(f"(a) floor, the pages without QR:    {floor_ms:7.2f} ms per certificate")
+            for key, label in (
+                ("encoded", "(b) QR encoded at print time:     "),
+                ("stored", "(c) stored QR drawn:              "),
+                ("service", "    service, the whole batch:     "),
+            ):
+                print(f"{label} {per[key]:7.2f} ms per certificate ({per[key] / floor_ms:.2f}x floor)")
+            print(f"    the batch's own peak memory growth (tracemalloc): {(peak - before) / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from portal.clock import calendar as calendars
 from portal.clock import deadlines, sweep
 from portal.clock.levels import Level
 from portal.clock.registry import Clock, Notice
+from portal.clock.roster import Roster
 from portal.models import User
 
 from .models import PublishedDecision
@@ -55,9 +56,9 @@ def _no_warning(now: datetime) -> datetime:
     return now - timedelta(microseconds=1)
 
 
-def recipients(record: PublishedDecision, level: str) -> list[User]:
+def recipients(record: PublishedDecision, level: str, roster: Roster) -> list[User]:
     """Return who is alerted: the supervisors."""
-    return list(User.objects.filter(is_active=True, groups__name=roles.SUPERVISOR))
+    return roster.with_role(roles.SUPERVISOR)
 
 
 def notice(record: PublishedDecision, level: str) -> Notice:

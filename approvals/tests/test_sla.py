@@ -1,5 +1,6 @@
 """The SLA engine over time: auto-acceptance, warnings, overdue alerts, pauses, exactly-once alerts."""
 
+import dataclasses
 from datetime import date, datetime
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from approvals import services
 from approvals.models import Application, State
 from approvals.tests import factories
 from portal import errors
-from portal.clock import coverage, deadlines, sweep
+from portal.clock import coverage, deadlines, registry, sweep
 from portal.models import ClockAlert, Notification
 
 pytestmark = pytest.mark.django_db
@@ -182,21 +183,89 @@ def test_a_sweep_that_dies_half_way_loses_nothing(permit_item, citizen, clerk, r
         apps = [factories.submitted(permit_item, citizen) for _ in range(3)]
         for application in apps:
             services.application_accept(application_id=application.pk, actor=clerk)
-    real_alert = sweep.alert
+    real_alert_all = sweep.alert_all
     calls = {"n": 0}
 
-    def dying_alert(clock, application, level):
+    class WorkerKilled(BaseException):  # not an error the sweep may catch: the process is gone
+        pass
+
+    def dying_alert_all(clock, raised, *, roster):
         calls["n"] += 1
         if calls["n"] == 2:
-            raise RuntimeError("worker killed")
-        return real_alert(clock, application, level)
+            raise WorkerKilled
+        return real_alert_all(clock, raised, roster=roster)
 
-    with at("2026-12-04"), mock.patch.object(sweep, "alert", dying_alert), pytest.raises(RuntimeError):
+    with (
+        at("2026-12-04"),
+        mock.patch.object(sweep, "ROWS_PER_TRANSACTION", 1),
+        mock.patch.object(sweep, "alert_all", dying_alert_all),
+        pytest.raises(WorkerKilled),
+    ):
         sweep.run()
+    assert ClockAlert.objects.filter(clock="applications", level="overdue").count() == 1
     with at("2026-12-04"):
         sweep.run()
     assert ClockAlert.objects.filter(clock="applications", level="overdue").count() == 3
     assert Application.objects.filter(due_level="overdue").count() == 3
+
+
+def _accepted(permit_item, citizen, clerk, count):
+    with at("2026-11-27"):
+        apps = [factories.submitted(permit_item, citizen) for _ in range(count)]
+    with at("2026-11-30"):
+        for application in apps:
+            services.application_accept(application_id=application.pk, actor=clerk)
+    return apps
+
+
+def test_the_sweep_issues_as_many_statements_for_many_changing_applications_as_for_few(
+    permit_item, citizen, clerk, reviewer, supervisor
+):
+    def overdue_sweep(count):
+        apps = _accepted(permit_item, citizen, clerk, count)
+        with at("2026-12-04"), CaptureQueriesContext(connection) as context:
+            result = sweep.run()
+        assert result.of("applications").overdue == count
+        last = Notification.objects.filter(user=reviewer, kind="sla_overdue", link__contains=f"/{apps[-1].pk}/")
+        assert last.exists()
+        return len(context.captured_queries)
+
+    few = overdue_sweep(2)
+    many = overdue_sweep(12)
+    assert many == few
+    assert Notification.objects.filter(user=reviewer, kind="sla_overdue").count() == 14
+
+
+def test_a_row_whose_alert_fails_is_left_for_the_next_sweep_and_the_others_are_alerted(
+    permit_item, citizen, clerk, reviewer
+):
+    apps = _accepted(permit_item, citizen, clerk, 3)
+    failing = apps[1]
+    clock = registry.get("applications")
+
+    def notice(application, level):
+        if application.pk == failing.pk:
+            raise ValueError("no notice for this one")
+        return clock.notice(application, level)
+
+    registry.register(dataclasses.replace(clock, notice=notice))
+    try:
+        with at("2026-12-04"):
+            result = sweep.run()
+    finally:
+        registry.register(clock)
+    assert result.of("applications").overdue == 2
+    assert list(result.clocks) == [c.name for c in registry.registered()]  # the clocks after it ran too
+    alerted = set(ClockAlert.objects.filter(clock="applications", level="overdue").values_list("object_id", flat=True))
+    assert alerted == {apps[0].pk, apps[2].pk}
+    failing.refresh_from_db()
+    assert failing.due_level != "overdue"
+    assert Notification.objects.filter(user=reviewer, kind="sla_overdue").count() == 2
+    with at("2026-12-04"):
+        assert sweep.run().of("applications").overdue == 1
+    failing.refresh_from_db()
+    assert failing.due_level == "overdue"
+    assert Notification.objects.filter(user=reviewer, kind="sla_overdue").count() == 3
 
 
 def test_the_command_runs_the_sweep(submitted_friday, capsys):

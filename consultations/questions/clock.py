@@ -30,6 +30,7 @@ from portal.clock import calendar as calendars
 from portal.clock import deadlines, hours, sweep
 from portal.clock.levels import Level
 from portal.clock.registry import Clock, Notice
+from portal.clock.roster import Roster
 from portal.models import User
 
 from .models import Question, ReplyKind, ReplyLimit
@@ -119,26 +120,19 @@ def open_forwards():
     return _open([ReplyKind.OUTSIDE_REMIT])
 
 
-def queue_staff(question: Question):
-    """Return who may take the question up from its queue: the general window's clerks or the department's staff."""
-    users = User.objects.filter(is_active=True, is_staff=True)
-    if question.department_id is None:
-        return users.filter(groups__name=roles.CLERK)
-    return users.filter(groups__name=roles.CONSULTANT, department_id=question.department_id)
-
-
-def recipients(question: Question, level: str) -> list[User]:
+def recipients(question: Question, level: str, roster: Roster) -> list[User]:
     """Return who is alerted: the handler (or the queue's staff), the first responder and the supervisors."""
     people = {}
     if question.handler_id:
         people[question.handler_id] = question.handler
+    elif question.department_id is None:
+        people.update((user.pk, user) for user in roster.with_role(roles.CLERK) if user.is_staff)
     else:
-        people.update((user.pk, user) for user in queue_staff(question))
+        consultants = roster.with_role(roles.CONSULTANT, department_id=question.department_id)
+        people.update((user.pk, user) for user in consultants if user.is_staff)
     if question.first_responder_id:
         people[question.first_responder_id] = question.first_responder
-    people.update(
-        (user.pk, user) for user in User.objects.filter(is_active=True, groups__name=roles.SUPERVISOR).distinct()
-    )
+    people.update((user.pk, user) for user in roster.with_role(roles.SUPERVISOR))
     return [user for user in people.values() if user.is_active]
 
 

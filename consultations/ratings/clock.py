@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 from portal import roles
 from portal.clock.levels import Level
 from portal.clock.registry import Clock, Notice
+from portal.clock.roster import Roster
 from portal.models import User
 
 from .models import Rectification
@@ -25,21 +26,16 @@ def open_rectifications():
     return Rectification.objects.filter(closed_at__isnull=True)
 
 
-def recipients(rectification: Rectification, level: str):
+def recipients(rectification: Rectification, level: str, roster: Roster) -> list[User]:
     """Return who is alerted: the department's reviewing and consultation staff, and the supervisors.
 
     The portal has no "head of department" role yet: the department's reviewers stand for it.
     """
-    supervisors = User.objects.filter(is_active=True, groups__name=roles.SUPERVISOR)
     if rectification.department_id is None:
-        department = User.objects.filter(is_active=True, groups__name=roles.CLERK)
+        department = roster.with_role(roles.CLERK)
     else:
-        department = User.objects.filter(
-            is_active=True,
-            department_id=rectification.department_id,
-            groups__name__in=[roles.REVIEWER, roles.CONSULTANT],
-        )
-    return (supervisors | department).distinct()
+        department = roster.with_role(roles.REVIEWER, roles.CONSULTANT, department_id=rectification.department_id)
+    return list({user.pk: user for user in roster.with_role(roles.SUPERVISOR) + department}.values())
 
 
 def _notice(what: str):

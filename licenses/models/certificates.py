@@ -147,6 +147,8 @@ class Certificate(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.VALID, db_index=True)
     status_reason = models.TextField(_("reason of the status"), blank=True)
     token = models.CharField(_("verification token"), max_length=64, unique=True, default=new_token, editable=False)
+    # The verification QR code, encoded once at issuance (licenses/qr.py); empty until it is stored.
+    qr_code = models.TextField(_("verification QR code"), blank=True, default="", editable=False)
     source_application = models.OneToOneField(
         Application,
         verbose_name=_("source application"),
@@ -158,7 +160,8 @@ class Certificate(models.Model):
     replaces = models.OneToOneField(
         "self", verbose_name=_("replaces"), on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
-    history = HistoricalRecords(excluded_fields=["token"])
+    # The QR code encodes the token: neither is copied into the history.
+    history = HistoricalRecords(excluded_fields=["token", "qr_code"])
 
     class Meta:
         verbose_name = _("certificate")

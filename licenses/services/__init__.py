@@ -33,6 +33,7 @@ from .printing import (
     print_jobs_create,
     waybills_import,
 )
+from .qr_codes import certificates_store_qr
 from .sharing import certificates_search, certificates_standing_in, verification_record
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "certificates_issue_for",
     "certificates_search",
     "certificates_standing_in",
+    "certificates_store_qr",
     "print_batch_create",
     "print_batch_run",
     "print_job_cancel",

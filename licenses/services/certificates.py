@@ -16,6 +16,7 @@ from portal import masking
 from portal.errors import ActionRefused
 from portal.services import notification_send
 
+from .. import qr
 from ..models import Certificate, CertificateCounter, CertificateType, ExpiryNotice, ItemCertificate, PrintJob
 from .printing import print_job_cancel, print_job_create, print_jobs_create
 
@@ -82,7 +83,7 @@ def certificate_for(application: Application, certificate_type: CertificateType,
     The one place an issued certificate is built, for one approval and for a batch alike.
     """
     today = timezone.localdate(now)
-    return Certificate(
+    certificate = Certificate(
         number=_number(certificate_type, today.year, sequence),
         certificate_type=certificate_type,
         year=today.year,
@@ -97,6 +98,8 @@ def certificate_for(application: Application, certificate_type: CertificateType,
         valid_until=_valid_until(certificate_type, today),
         source_application=application,
     )
+    certificate.qr_code = qr.verification(certificate)["qr_code"]  # encoded once, drawn at every printing
+    return certificate
 
 
 def certificate_issue_for(application: Application) -> Certificate | None:
@@ -254,6 +257,7 @@ def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | Non
         valid_until=_valid_until(old.certificate_type, today) if renew else old.valid_until,
         replaces=old,
     )
+    new.qr_code = qr.verification(new)["qr_code"]
     _record(new, actor=actor, reason=reason)
     old.status = Certificate.Status.SUPERSEDED
     old.status_reason = reason

@@ -8,11 +8,9 @@ marks nothing printed.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import logging
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,7 +28,7 @@ from portal.services import notification_send
 from portal.validators import normalize_id_number
 
 from ..models import Certificate, PrintBatch, PrintJob
-from ..pdf import certificate_pdf_bytes, qr_matrix, render_certificates, verify_url
+from ..pdf import certificate_pdf_bytes, render_certificates
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 25
@@ -39,36 +37,6 @@ STALE_AFTER_SECONDS = 3600  # the print task's hard time limit
 
 def _refuse(message: str):
     return ActionRefused(message)
-
-
-@contextlib.contextmanager
-def _qr_pool(count: int):
-    """Yield a one-process pool for QR encoding, or None when not worth it or not allowed here."""
-    if count < 50:
-        yield None
-        return
-    try:
-        pool = ProcessPoolExecutor(max_workers=1)
-    except (OSError, ValueError, AssertionError):  # e.g. inside a daemonic worker process
-        yield None
-        return
-    try:
-        yield pool
-    finally:
-        pool.shutdown(cancel_futures=True)
-
-
-def _encoded(pool, urls):
-    """Yield the QR matrices of `urls` in order from the pool; encode here whatever the pool could not."""
-    done = 0
-    try:
-        for matrix in pool.map(qr_matrix, urls, chunksize=20):
-            yield matrix
-            done += 1
-    except Exception:  # a process pool may be refused (daemonic Celery child) or break: carry on here
-        logger.warning("QR encoding pool unavailable; encoding in the printing process", exc_info=True)
-    for url in urls[done:]:
-        yield qr_matrix(url)
 
 
 def _print_job_for(certificate: Certificate, delivery_method: str = "", application=None, *, due=None) -> PrintJob:
@@ -203,12 +171,10 @@ def print_batch_run(*, batch_id: int) -> PrintBatch:
                 PrintBatch.objects.filter(pk=batch.pk).update(done=index)
 
     try:
-        with tempfile.TemporaryDirectory() as folder, _qr_pool(len(ordered)) as pool:
+        with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"batch-{batch.pk}.pdf"
-            urls = [verify_url(job.certificate) for job in ordered]
-            # Encoding QR codes is the costly part: another process encodes ahead while this one draws.
-            matrices = _encoded(pool, urls) if pool is not None else None
-            render_certificates(certificates(), str(path), qr_matrices=matrices)
+            # Each certificate's QR code was encoded at issuance: drawing it is cheap.
+            render_certificates(certificates(), str(path))
             with transaction.atomic():
                 now = timezone.now()
                 for job in PrintJob.objects.select_for_update().filter(

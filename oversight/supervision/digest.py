@@ -1,7 +1,7 @@
 """The supervisors' daily digest: every overdue case of every clock in one notification, instead of one per alert.
 
 The core's sweep still records each alert (``ClockAlert``) and tells everyone else a clock names at
-once; it leaves the supervisors out (``portal.clock.sweep.DIGEST_ROLES``). Once a day the beat task
+once; it leaves the supervisors out (``portal.clock.roster.DIGEST_ROLES``). Once a day the beat task
 sends each active supervisor one notification with the overdue counts per clock and department and
 the worst cases (the oldest deadlines), each with its link. At most one digest per supervisor and
 local day: the service locks the supervisor's row and looks for today's digest before writing it.

@@ -97,7 +97,7 @@ def test_a_clock_registered_later_appears_without_more_code(client, supervisor, 
         name="publication_test",
         model=Rectification,
         open=Rectification.objects.all,
-        recipients=lambda obj, level: [],
+        recipients=lambda obj, level, roster: [],
         notice=lambda obj, level: Notice(title="", link=""),
         kind="publication_test",
     )

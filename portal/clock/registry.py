@@ -16,6 +16,8 @@ from django.db import models
 
 from portal.models import User
 
+from .roster import Roster
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -34,8 +36,9 @@ class Clock:
     model: type[models.Model]
     # The rows whose clock may run; the sweep narrows it with range queries on the indexed fields.
     open: Callable[[], models.QuerySet]
-    # Whom to tell when the object reaches a level (warning or overdue).
-    recipients: Callable[[models.Model, str], Iterable[User]]
+    # Whom to tell when the object reaches a level (warning or overdue), picked from the sweep's roster
+    # of staff (read once per sweep) and the object's own users.
+    recipients: Callable[[models.Model, str, Roster], Iterable[User]]
     notice: Callable[[models.Model, str], Notice]
     # Notifications are of kind "<kind>_warning" and "<kind>_overdue".
     kind: str

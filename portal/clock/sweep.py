@@ -3,34 +3,40 @@
 Services set each object's current deadline and level inside their transaction. The
 sweep (Celery beat every few minutes, or ``manage.py sla_sweep``) finds, with range
 queries on the indexed level and deadline fields, the rows whose level must change, and
-handles each in its own transaction: a sweep that dies half-way loses nothing, and the
-unique ``ClockAlert`` makes a second sweep (or a redelivered task) alert nobody twice.
-Its cost grows with the rows that change, not with the table.
+handles them up to a thousand to a transaction: the levels set in one UPDATE per level,
+the alerts inserted in one statement against the unique ``ClockAlert`` (so a second sweep
+or a redelivered task alerts nobody twice), the recipients read once per sweep
+(``roster.py``) and the notifications inserted in one statement. A sweep that dies
+half-way loses nothing. Its cost grows with the rows that change, not with the table, and
+its number of statements with neither.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone, translation
 
-from portal import roles
-from portal.models import User
-from portal.services import notification_send
+from portal.models import Notification
+from portal.services import notifications_send
 
 from . import deadlines
 from .levels import Level, rank
 from .models import ClockAlert
 from .registry import Clock, get, registered
+from .roster import Roster
 
 logger = logging.getLogger(__name__)
 
+# Rows found per range query and sweep, and rows handled per transaction.
 SWEEP_BATCH = 1000
+ROWS_PER_TRANSACTION = 1000
 
 
 def level_at(due: datetime | None, now: datetime | None = None, *, clock: Clock | None = None) -> str:
@@ -64,41 +70,88 @@ def set_level(clock: Clock | str, obj: Model, now: datetime | None = None) -> st
     return level
 
 
-def alert(clock: Clock | str, obj: Model, level: str) -> bool:
+def alert(clock: Clock | str, obj: Model, level: str, *, roster: Roster | None = None) -> bool:
     """Record the alert for this object and level and notify, once; return whether it was new."""
     clock = get(clock) if isinstance(clock, str) else clock
+    return alert_all(clock, [(obj, level)], roster=roster or Roster()) == 1
+
+
+def alert_all(clock: Clock, raised: list[tuple[Model, str]], *, roster: Roster) -> int:
+    """Record the alerts of these objects at these levels in one statement, notify for the new ones; count them.
+
+    Only the alerts this call inserted are notified: a concurrent sweep that inserted one first
+    (or a redelivered task) finds it there, so everyone is told exactly once.
+    """
+    new = _insert_alerts(clock, raised)
+    notifications = []
+    with translation.override(settings.LANGUAGE_CODE):  # staff read alerts in the official language
+        for obj, level in raised:
+            if (obj.pk, level) not in new:
+                continue
+            notice = clock.notice(obj, level)
+            kind = f"{clock.kind}_{level}"
+            notifications += [
+                Notification(user=user, kind=kind, title=notice.title, body=notice.body, link=notice.link)
+                for user in clock.recipients(obj, level, roster)
+                if user.pk not in roster.digest_readers
+            ]
+    notifications_send(notifications)
+    return len(new)
+
+
+def _returning_upsert() -> bool:
+    # INSERT ... ON CONFLICT DO NOTHING RETURNING: PostgreSQL, and SQLite from 3.35.
+    if connection.vendor == "sqlite":
+        return sqlite3.sqlite_version_info >= (3, 35)
+    return connection.vendor == "postgresql"
+
+
+# The unique constraint's fields first, then the rest.
+_ALERT_COLUMNS = ("clock", "object_id", "level", "round", "deadline", "created_at")
+
+
+def _insert_alerts(clock: Clock, raised: list[tuple[Model, str]]) -> set[tuple[int, str]]:
+    """Insert the alerts that do not exist yet, against the unique constraint; return the (object, level) inserted."""
+    if not raised:
+        return set()
+    rows = [
+        ClockAlert(
+            clock=clock.name,
+            object_id=obj.pk,
+            level=level,
+            round=getattr(obj, clock.round_field) if clock.round_field else 0,
+            deadline=getattr(obj, clock.due_field),
+        )
+        for obj, level in raised
+    ]
+    if not _returning_upsert():
+        return {(row.object_id, row.level) for row in rows if _insert_alert(row)}
+    now = timezone.now()
+    for row in rows:
+        row.created_at = now
+    fields = [ClockAlert._meta.get_field(name) for name in _ALERT_COLUMNS]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    unique = ", ".join(quote(field.column) for field in fields[:4])  # portal_clock_alert_once
+    values = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * len(rows))
+    params = [field.get_db_prep_save(getattr(row, field.attname), connection) for row in rows for field in fields]
+    sql = (
+        f"INSERT INTO {quote(ClockAlert._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608 - our own names
+        f"ON CONFLICT ({unique}) DO NOTHING RETURNING {quote(fields[1].column)}, {quote(fields[2].column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(object_id, level) for object_id, level in cursor.fetchall()}
+
+
+def _insert_alert(row: ClockAlert) -> bool:
+    # The portable way, one row at a time, for a database without a returning upsert.
     try:
         with transaction.atomic():
-            ClockAlert.objects.create(
-                clock=clock.name,
-                object_id=obj.pk,
-                level=level,
-                round=getattr(obj, clock.round_field) if clock.round_field else 0,
-                deadline=getattr(obj, clock.due_field),
-            )
+            row.save(force_insert=True)
     except IntegrityError:
         return False
-    with translation.override(settings.LANGUAGE_CODE):  # staff read alerts in the official language
-        notice = clock.notice(obj, level)
-    in_digest = digest_readers()
-    for user in clock.recipients(obj, level):
-        if user.pk in in_digest:
-            continue
-        notification_send(
-            user=user, kind=f"{clock.kind}_{level}", title=notice.title, body=notice.body, link=notice.link
-        )
     return True
-
-
-# Supervisors watch every clock: one alert each would bury them, so they read every overdue case of
-# every clock in one daily digest (oversight.supervision.digest) instead. The alert row is kept all
-# the same, and everyone else a clock names is still told at once.
-DIGEST_ROLES = (roles.SUPERVISOR,)
-
-
-def digest_readers() -> set[int]:
-    """Return the ids of the users who read alerts in the daily digest rather than one by one."""
-    return set(User.objects.filter(groups__name__in=DIGEST_ROLES).values_list("pk", flat=True))
 
 
 def alert_if_due(clock: Clock | str, obj: Model) -> bool:
@@ -110,17 +163,49 @@ def alert_if_due(clock: Clock | str, obj: Model) -> bool:
     return alert(clock, obj, level)
 
 
-def escalate(clock: Clock, pk: int, level: str, *, now: datetime) -> bool:
-    """Raise one object to `level` if it is still open and its deadline still says so; alert once."""
+def escalate(clock: Clock, pks: list[int], level: str, *, now: datetime, roster: Roster) -> int:
+    """Raise the objects to `level` where they are still open and their deadline still says so; alert once each.
+
+    The rows are handled a batch to a transaction. A batch that fails is rolled back and done
+    again one row to a transaction: a row whose alert cannot be made is logged and left as it
+    was for the next sweep, and the others are alerted. Return how many alerts were new.
+    """
+    new = 0
+    for start in range(0, len(pks), ROWS_PER_TRANSACTION):
+        batch = pks[start : start + ROWS_PER_TRANSACTION]
+        try:
+            new += _escalate_batch(clock, batch, level, now=now, roster=roster)
+        except Exception:
+            logger.warning("Clock %s: a batch failed, done again row by row", clock.name, exc_info=True)
+            for pk in batch:
+                try:
+                    new += _escalate_batch(clock, [pk], level, now=now, roster=roster)
+                except Exception:
+                    logger.exception("Clock %s: no alert for object %s; the next sweep tries again", clock.name, pk)
+    return new
+
+
+def _escalate_batch(clock: Clock, pks: list[int], level: str, *, now: datetime, roster: Roster) -> int:
     with transaction.atomic():
-        obj = clock.open().select_for_update(of=("self",)).select_related(*clock.select_related).filter(pk=pk).first()
-        if obj is None or getattr(obj, clock.due_field) is None:
-            return False
-        current = set_level(clock, obj, now)
-        if rank(current) < rank(level):
-            return False  # the deadline moved (extension, resume) since the query
-        clock.model.objects.filter(pk=pk).update(**{clock.level_field: current})
-        return alert(clock, obj, current)
+        rows = (
+            clock.open()
+            .select_for_update(of=("self",))
+            .select_related(*clock.select_related)
+            .filter(pk__in=pks)
+            .order_by("pk")  # two sweeps lock in the same order, so neither waits for the other in a cycle
+        )
+        raised = []
+        for obj in rows:
+            if getattr(obj, clock.due_field) is None:
+                continue
+            current = set_level(clock, obj, now)
+            if rank(current) >= rank(level):  # else the deadline moved (extension, resume) since the query
+                raised.append((obj, current))
+        for current in {current for _, current in raised}:
+            clock.model.objects.filter(pk__in=[obj.pk for obj, at in raised if at == current]).update(
+                **{clock.level_field: current}
+            )
+        return alert_all(clock, raised, roster=roster)
 
 
 @dataclass
@@ -161,9 +246,10 @@ def _ids(queryset) -> list[int]:
     return list(queryset.order_by().values_list("pk", flat=True)[:SWEEP_BATCH])
 
 
-def sweep_clock(clock: Clock, *, now: datetime) -> ClockResult:
+def sweep_clock(clock: Clock, *, now: datetime, roster: Roster | None = None) -> ClockResult:
     """Run one clock: handle or escalate what passed its deadline, warn what is due soon."""
     result = ClockResult()
+    roster = roster or Roster()
     due, level = clock.due_field, clock.level_field
     running = clock.open()
     passed = running.filter(**{f"{level}__in": [Level.NORMAL, Level.WARNING], f"{due}__lt": now})
@@ -176,12 +262,10 @@ def sweep_clock(clock: Clock, *, now: datetime) -> ClockResult:
                 result.handled.append(label)
             # None: someone acted a moment ago; the next sweep sees the row as it is now.
         passed = passed.exclude(clock.passed_filter)
-    for pk in _ids(passed):
-        result.overdue += escalate(clock, pk, Level.OVERDUE, now=now)
+    result.overdue += escalate(clock, _ids(passed), Level.OVERDUE, now=now, roster=roster)
     threshold = warning_horizon(clock, now)
     soon = running.filter(**{level: Level.NORMAL, f"{due}__gte": now, f"{due}__lte": threshold})
-    for pk in _ids(soon):
-        result.warning += escalate(clock, pk, Level.WARNING, now=now)
+    result.warning += escalate(clock, _ids(soon), Level.WARNING, now=now, roster=roster)
     return result
 
 
@@ -189,8 +273,9 @@ def run(*, now: datetime | None = None) -> SweepResult:
     """Run every registered clock once (safe to run twice or concurrently)."""
     now = now or timezone.now()
     result = SweepResult()
+    roster = Roster()  # the staff are read once, by the first clock with something to say
     for clock in registered():
-        result.clocks[clock.name] = outcome = sweep_clock(clock, now=now)
+        result.clocks[clock.name] = outcome = sweep_clock(clock, now=now, roster=roster)
         if outcome.handled or outcome.overdue or outcome.warning:
             logger.info("Clock sweep, %s: %s", clock.name, outcome)
     return result

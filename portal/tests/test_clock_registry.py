@@ -28,7 +28,7 @@ def test_a_handler_without_the_rows_it_handles_is_refused():
         name="broken",
         model=CalendarDay,
         open=CalendarDay.objects.all,
-        recipients=lambda obj, level: [],
+        recipients=lambda obj, level, roster: [],
         notice=lambda obj, level: registry.Notice(title="", link=""),
         kind="broken",
         on_passed=lambda pk: None,
@@ -54,9 +54,9 @@ def test_the_one_sweep_runs_each_registered_clock_once():
     seen = []
     real = sweep.sweep_clock
 
-    def spy(clock, *, now):
+    def spy(clock, *, now, roster):
         seen.append(clock.name)
-        return real(clock, now=now)
+        return real(clock, now=now, roster=roster)
 
     with mock.patch.object(sweep, "sweep_clock", spy):
         result = sweep.run()
