@@ -6,7 +6,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 
 import chinese_calendar
 from chinese_calendar.constants import Holiday, holidays

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('approvals', '0013_staff_lists_ordered_by_index'),
-        ('licenses', '0018_statistics_indexes'),
+        ('licenses', '0019_certificate_qr_code'),
         ('portal', '0014_staff_number_and_alert_rounds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
