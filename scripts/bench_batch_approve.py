@@ -19,7 +19,7 @@ import contextlib
 import sys
 import time
 
-from benchlib import construction_department, throwaway_database
+from benchlib import construction_department, report, throwaway_database
 from django.db import connection, transaction  # noqa: E402
 
 
@@ -124,6 +124,8 @@ def main():
         assert Certificate.objects.count() == n + slow, Certificate.objects.count()
         print(f"ratio batch / baseline:            {chunked / baseline:8.2f}x (one by one: {single / baseline:.2f}x)")
         print(f"speed-up of the batch over one by one: {single / chunked:6.1f}x")
+        report("batch approval with certificates", 1 / chunked, "per s", 1 / baseline, target=">= 500 per s")
+        report("one by one", 1 / single, "per s", 1 / baseline)
 
 
 if __name__ == "__main__":

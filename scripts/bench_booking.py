@@ -19,7 +19,7 @@ import threading
 import time
 from datetime import timedelta
 
-from benchlib import construction_department, throwaway_database
+from benchlib import construction_department, report, throwaway_database
 from django.db import connection  # noqa: E402
 
 PLACES = 10
@@ -156,6 +156,7 @@ def main():
             f"({outcomes['taken']} in all)"
         )
         print(f"ratio service / baseline (time):     {elapsed / baseline:8.1f}x")
+        report("bookings through the service", n / elapsed, "per s", n / baseline)
         print(
             f"for comparison, {alone} bookings from one thread without contention: "
             f"{alone / uncontended:.1f} per second, {1000 * uncontended / alone:.2f} ms each"

@@ -17,7 +17,7 @@ under 50 ms at 1,000,000 decisions on PostgreSQL.
 import sys
 import time
 
-from benchlib import construction_department, throwaway_database, timed
+from benchlib import construction_department, report, throwaway_database, timed
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -183,6 +183,7 @@ def main():
             plan, statements = plan_of(call)
             counted += [s for s in statements if "COUNT(" in s.upper()]
             print(f"{label:<24} {len(result.rows):>4} {median:8.2f}ms {p95:8.2f}ms   {used_index(plan)}")
+            report(f"disclosure: {label}", median, "ms")
         median, p95, rows = timed(
             lambda: list(selectors.open_data_rows(selectors.Search(credit_code=sample.credit_code)))
         )

@@ -16,7 +16,7 @@ import random
 import sys
 import time
 
-from benchlib import construction_department, throwaway_database, timed
+from benchlib import construction_department, report, throwaway_database, timed
 from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
@@ -209,6 +209,7 @@ def measure(permit):
                 f"{label:<10} {'item' if item else 'all':<8} {len(found):>5} {median:7.1f}ms {p95:7.1f}ms"
                 f"   {base_q:6.1f} / {base_qa:6.1f} ms (p95 {base_q95:.1f} / {base_qa95:.1f})"
             )
+            report(f"FAQ search {label!r}, {'item' if item else 'all'}", median, "ms", base_qa)
             if p95 > slowest[0]:
                 slowest = (p95, query, item)
     return slowest

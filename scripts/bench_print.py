@@ -17,7 +17,7 @@ import time
 import tracemalloc
 from unittest import mock
 
-from benchlib import construction_department, throwaway_database
+from benchlib import construction_department, report, throwaway_database
 
 
 def render(certificates, path, *, qr_code: str) -> float:
@@ -119,6 +119,9 @@ def main():
             ):
                 print(f"{label} {per[key]:7.2f} ms per certificate ({per[key] / floor_ms:.2f}x floor)")
             print(f"    the batch's own peak memory growth (tracemalloc): {(peak - before) / 1e6:.1f} MB")
+            report(f"printing {n}, stored QR", per["stored"], "ms each", floor_ms, target="<= 2x floor")
+            report(f"printing {n}, whole batch service", per["service"], "ms each", floor_ms)
+            report(f"printing {n}, peak memory growth", (peak - before) / 1e6, "MB")
 
 
 if __name__ == "__main__":

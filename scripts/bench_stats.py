@@ -15,7 +15,7 @@ import statistics
 import sys
 import time
 
-from benchlib import throwaway_database
+from benchlib import report, throwaway_database
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -181,6 +181,7 @@ def main():
             f"full rebuild: {rebuild:.1f} s, {result.rows:,} snapshot rows through {result.end} "
             f"({rebuild / 60:.2f} of the 60 s limit)"
         )
+        report("statistics: full rebuild", rebuild, "s", target="<= 60 s")
 
         for label, params in (("this year", this_year), ("last year", last_year)):
             best, median = timed_page(client, params)
@@ -188,6 +189,7 @@ def main():
                 f"page, {label}: best {best * 1000:.1f} ms, median {median * 1000:.1f} ms "
                 f"({median / 0.1:.2f} of the 100 ms limit)"
             )
+            report(f"/stats/ {label}", median * 1000, "ms", target="<= 100 ms")
 
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
