@@ -35,6 +35,7 @@ def actor_role(instance, by) -> str:
 
 def _staff_role(by) -> str:
     # Read once per actor object: a batch (a print run, say) logs many transitions by the same actor.
+    # A role changed during that batch shows from the next one, which loads the actor again.
     if not hasattr(by, "_transition_roles"):
         by._transition_roles = sorted(name for name in by.groups.values_list("name", flat=True) if name in ALL_ROLES)
     return "、".join(by._transition_roles) or (ADMINISTRATOR if by.is_superuser else "")

@@ -17,8 +17,13 @@ Freshness rules (tested in portal/tests/test_page_cache.py):
 
 Bulk writes (``QuerySet.update()``, ``bulk_create()``) send no signals: code that changes the catalogue
 that way calls ``bump()`` itself.
+
+When the shared cache cannot be reached, the pages are rendered whole (nothing is read or stored) and the
+process forgets what it holds, so nothing from before the outage is served once the cache answers again;
+a catalogue edit still saves, and its failed bump is logged as an error.
 """
 
+import logging
 import threading
 import uuid
 from collections import OrderedDict
@@ -30,6 +35,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "portal:catalogue-version"
 MAX_ENTRIES = 2000
 
@@ -37,18 +44,30 @@ _fragments: OrderedDict[tuple, tuple[str, Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def version() -> str:
-    """Return the catalogue's current version from the shared cache, setting one when there is none."""
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def version() -> str | None:
+    """Return the catalogue's current version from the shared cache, setting one when there is none.
+
+    None when the shared cache cannot be reached: the page is then rendered without fragments.
+    """
+    try:
         current = cache.get(VERSION_KEY)
+        if current is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            current = cache.get(VERSION_KEY)
+    except Exception:  # Redis down or unreachable: the page must still be served
+        logger.warning("Shared cache unreachable: public pages are rendered without their fragments", exc_info=True)
+        clear()
+        return None
     return current
 
 
 def bump() -> None:
     """Give the catalogue a new version, so every process renders its fragments again."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # the catalogue edit itself has been saved: it must not fail for the cache
+        logger.error("Shared cache unreachable: the catalogue's version could not be changed", exc_info=True)
+        clear()
 
 
 def _request_version(request) -> str:
@@ -67,6 +86,8 @@ def fragment(request, name: str, key: tuple, render: Callable[[], Any]) -> Any:
     if request.user.is_authenticated:
         return render()
     current = _request_version(request)
+    if current is None:
+        return render()
     full_key = (name, get_language(), *key)
     with _lock:
         held = _fragments.get(full_key)

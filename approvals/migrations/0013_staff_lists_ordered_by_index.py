@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.migration_helpers import AddIndexConcurrently, RemoveIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # Built with CREATE INDEX CONCURRENTLY on PostgreSQL: filing and approving go on meanwhile.
+    atomic = False
 
     dependencies = [
         ('approvals', '0012_statistics_indexes'),
@@ -13,27 +17,27 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndexConcurrently(
             model_name='application',
             name='approvals_a_departm_89457a_idx',
         ),
-        migrations.RemoveIndex(
+        RemoveIndexConcurrently(
             model_name='application',
             name='approvals_app_intake_idx',
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='application',
             index=models.Index(fields=['current_due_at', 'submitted_at', 'id'], name='approvals_app_queue_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='application',
             index=models.Index(fields=['department', 'current_due_at', 'submitted_at', 'id'], name='approvals_app_dept_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='application',
             index=models.Index(fields=['department', 'state', 'current_due_at', 'submitted_at', 'id'], name='approvals_app_dept_state_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='application',
             index=models.Index(fields=['state', 'current_due_at', 'submitted_at', 'id'], name='approvals_app_intake_idx'),
         ),

@@ -13,6 +13,7 @@ from approvals.models import Application, BatchJob, State
 from approvals.services import batch as batch_services
 from approvals.tests import factories
 from approvals.tests.test_races import _race
+from licenses import qr
 from licenses.models import Certificate, CertificateCounter, PrintJob
 from licenses.services import certificates as certificate_services
 from licenses.tests.factories import permit_type
@@ -152,6 +153,28 @@ def test_numbers_stay_gapless_across_chunks(permit_item, certificates, clerk, re
     assert CertificateCounter.objects.get().last == 5
     by_application = dict(Certificate.objects.values_list("source_application_id", "sequence"))
     assert [by_application[a.pk] for a in apps] == [1, 2, 3, 4, 5]  # in the order of the selection
+
+
+@pytest.mark.django_db
+def test_a_batch_encodes_its_qr_codes_before_it_locks_the_number_counter(
+    permit_item, certificates, clerk, reviewer, monkeypatch
+):
+    calls = []
+    encode, reserve = qr.verification, certificate_services._reserve_numbers
+    monkeypatch.setattr(qr, "verification", lambda certificate: calls.append("encode") or encode(certificate))
+    monkeypatch.setattr(
+        certificate_services, "_reserve_numbers", lambda *args: calls.append("reserve") or reserve(*args)
+    )
+    _run(reviewer, _in_review(3, permit_item, clerk, reviewer))
+    assert calls == ["encode", "encode", "encode", "reserve"]
+
+
+@pytest.mark.django_db
+def test_a_batchs_certificates_carry_their_stored_qr_codes(permit_item, certificates, clerk, reviewer):
+    _run(reviewer, _in_review(3, permit_item, clerk, reviewer))
+    for certificate in Certificate.objects.all():
+        url = qr.verify_url(certificate)
+        assert qr.unpack(certificate.qr_code, url) == qr.encode(url)
 
 
 @pytest.mark.django_db

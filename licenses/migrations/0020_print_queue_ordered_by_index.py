@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.migration_helpers import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # Built with CREATE INDEX CONCURRENTLY on PostgreSQL: filing and approving go on meanwhile.
+    atomic = False
 
     dependencies = [
         ('approvals', '0013_staff_lists_ordered_by_index'),
@@ -14,15 +18,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='certificate',
             index=models.Index(fields=['department', 'issued_at', 'id'], name='licenses_cert_dept_issued_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='printjob',
             index=models.Index(fields=['due_at', 'id'], name='licenses_printjob_order_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='printjob',
             index=models.Index(fields=['state', 'due_at', 'id'], name='licenses_printjob_state_idx'),
         ),

@@ -39,14 +39,16 @@ def _reserve_numbers(certificate_type: CertificateType, year: int, count: int) -
     return last - count + 1
 
 
-def _next_number(certificate_type: CertificateType, year: int) -> tuple[int, str]:
-    """Return the next sequence and number of a type in a year (gapless, see _reserve_numbers)."""
-    sequence = _reserve_numbers(certificate_type, year, 1)
-    return sequence, _number(certificate_type, year, sequence)
-
-
 def _number(certificate_type: CertificateType, year: int, sequence: int) -> str:
     return f"{certificate_type.number_prefix}-{year}-{sequence:06d}"
+
+
+def _numbered(certificates: list[Certificate], certificate_type: CertificateType, year: int) -> None:
+    """Give consecutive numbers of a type and year to unsaved certificates (one counter statement)."""
+    first = _reserve_numbers(certificate_type, year, len(certificates))
+    for offset, certificate in enumerate(certificates):
+        certificate.sequence = first + offset
+        certificate.number = _number(certificate_type, year, certificate.sequence)
 
 
 def printed_data(certificate_type: CertificateType, application: Application) -> list[list[str]]:
@@ -77,17 +79,17 @@ def _valid_until(certificate_type: CertificateType, start: date) -> date | None:
     return date.fromordinal(end.toordinal() - 1)
 
 
-def certificate_for(application: Application, certificate_type: CertificateType, *, sequence: int, now) -> Certificate:
-    """Return the certificate (unsaved) issued at `now` to an approved application with a reserved sequence.
+def certificate_for(application: Application, certificate_type: CertificateType, *, now) -> Certificate:
+    """Return the certificate (unsaved, not yet numbered) issued at `now` to an approved application.
 
-    The one place an issued certificate is built, for one approval and for a batch alike.
+    The one place an issued certificate is built, for one approval and for a batch alike. Its QR
+    code is encoded here, before `_numbered` takes the counter's lock: the code holds the token,
+    not the number, and encoding a batch's codes takes long enough to hold up every other approval.
     """
     today = timezone.localdate(now)
     certificate = Certificate(
-        number=_number(certificate_type, today.year, sequence),
         certificate_type=certificate_type,
         year=today.year,
-        sequence=sequence,
         holder_name=application.applicant_name,
         holder_id_number=application.applicant_id_number,
         holder_id=application.applicant_id,
@@ -138,13 +140,16 @@ def certificates_issue_for(applications: list[Application]) -> dict[int, Certifi
         if application.pk not in issued:
             by_type.setdefault(links[application.item_id], []).append(application)
     now = timezone.now()
+    built = {
+        certificate_type: [certificate_for(application, certificate_type, now=now) for application in waiting]
+        for certificate_type, waiting in by_type.items()
+    }
     new = []
-    for certificate_type, waiting in by_type.items():
-        first = _reserve_numbers(certificate_type, timezone.localdate(now).year, len(waiting))
-        new += [
-            certificate_for(application, certificate_type, sequence=first + i, now=now)
-            for i, application in enumerate(waiting)
-        ]
+    # The counters last: their rows stay locked to the end of the transaction. In one order (by
+    # type) so that two batches of several types wait for each other instead of deadlocking.
+    for certificate_type in sorted(built, key=lambda certificate_type: certificate_type.pk):
+        _numbered(built[certificate_type], certificate_type, timezone.localdate(now).year)
+        new += built[certificate_type]
     if new:
         with transaction.atomic():
             new = bulk_create_with_history(new, Certificate)
@@ -238,15 +243,12 @@ def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | Non
     """
     now = timezone.now()
     today = timezone.localdate(now)
-    sequence, number = _next_number(old.certificate_type, today.year)
     data = [list(pair) for pair in old.data]
     if holder_name:
         data = [[label, holder_name if value == old.holder_name else value] for label, value in data]
     new = Certificate(
-        number=number,
         certificate_type=old.certificate_type,
         year=today.year,
-        sequence=sequence,
         holder_name=holder_name or old.holder_name,
         holder_id_number=old.holder_id_number,
         holder=old.holder,
@@ -258,6 +260,7 @@ def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | Non
         replaces=old,
     )
     new.qr_code = qr.verification(new)["qr_code"]
+    _numbered([new], old.certificate_type, today.year)  # after the encoding, as in certificate_for
     _record(new, actor=actor, reason=reason)
     old.status = Certificate.Status.SUPERSEDED
     old.status_reason = reason

@@ -18,6 +18,7 @@ from portal.models import User
 from portal.personal_data import exact_q
 from portal.validators import normalize_id_number, validate_credit_code, validate_id_number
 
+from .. import qr
 from ..models import Certificate, CertificateType
 
 GENERATED_NUMBER = re.compile(r"^[A-Z0-9]+-\d{4}-\d{6}$")
@@ -67,7 +68,7 @@ def _import_row(row: dict, types: dict, seen: set) -> Certificate:
         raise ValueError(_("valid_until is before valid_from"))
     holder = User.objects.filter(exact_q("id_number", holder_id) | models.Q(credit_code=holder_id)).first()
     today = timezone.localdate()
-    certificate = Certificate.objects.create(
+    certificate = Certificate(
         number=number,
         certificate_type=certificate_type,
         year=issued_on.year,
@@ -82,6 +83,8 @@ def _import_row(row: dict, types: dict, seen: set) -> Certificate:
         valid_until=valid_until,
         status=Certificate.Status.EXPIRED if valid_until and valid_until < today else Certificate.Status.VALID,
     )
+    certificate.qr_code = qr.verification(certificate)["qr_code"]  # as an issued one: encoded once, not at printing
+    certificate.save(force_insert=True)
     seen.add(number)
     return certificate
 

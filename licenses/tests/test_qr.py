@@ -7,7 +7,7 @@ import pytest
 import zxingcpp
 from django.core.management import call_command
 
-from licenses import qr
+from licenses import qr, services
 from licenses.models import Certificate
 from licenses.pdf import certificate_pdf_bytes
 from licenses.tests import factories
@@ -89,3 +89,28 @@ def test_the_command_stores_the_missing_codes_in_batches_and_leaves_the_others(c
 
 def test_the_history_keeps_no_copy_of_the_code(certificate):
     assert "qr_code" not in {field.name for field in Certificate.history.model._meta.get_fields()}
+
+
+def _stores_its_code(certificate: Certificate) -> bool:
+    certificate.refresh_from_db()
+    return qr.unpack(certificate.qr_code, qr.verify_url(certificate)) == qr.encode(qr.verify_url(certificate))
+
+
+def test_a_corrected_and_a_renewed_certificate_store_their_own_codes(certificate, reviewer):
+    corrected = services.certificate_correct(
+        certificate_id=certificate.pk, actor=reviewer, holder_name="张爱莉", reason="姓名录入错误"
+    )
+    renewed = services.certificate_renew(certificate_id=corrected.pk, actor=reviewer)
+    assert _stores_its_code(corrected) and _stores_its_code(renewed)
+    assert len({certificate.qr_code, corrected.qr_code, renewed.qr_code}) == 3
+
+
+def test_an_imported_certificate_stores_its_code(certificate):
+    report = services.certificates_import(
+        [
+            "type,number,holder_name,holder_id_number,issued_on,valid_from,valid_until",
+            f"{certificate.certificate_type.code},JY13301020009,王记小吃,{certificate.holder_id_number},2024-03-01,,",
+        ]
+    )
+    assert report.imported == 1, report
+    assert _stores_its_code(Certificate.objects.get(number="JY13301020009"))

@@ -154,3 +154,25 @@ def test_it_reverses_the_navigation_once_per_process(client, monkeypatch):
 def test_it_shows_every_navigation_entry(client):
     urls = [entry["url"] for entry in client.get(reverse("home")).context["navigation"]]
     assert len(urls) == len(context_processors.NAVIGATION)
+
+
+class _Unreachable:
+    """A shared cache whose server is down: every call raises, as the Redis backend does."""
+
+    def __getattr__(self, name):
+        def call(*args, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        return call
+
+
+def test_while_the_shared_cache_is_down_pages_are_served_whole_and_edits_saved(client, permit_item, monkeypatch):
+    client.get(CATALOGUE)  # a fragment held from before the outage
+    monkeypatch.setattr(page_cache, "cache", _Unreachable())
+    permit_item.name = "建筑工程施工许可证核发（新）"
+    permit_item.save()  # the failed bump does not undo the edit
+    response = client.get(CATALOGUE)
+    assert response.status_code == 200 and "建筑工程施工许可证核发（新）" in response.content.decode()
+    assert _queries(client, CATALOGUE) > 0  # rendered whole: nothing stored while the cache is down
+    monkeypatch.undo()  # the cache answers again, still holding the version from before the edit
+    assert "建筑工程施工许可证核发（新）" in client.get(CATALOGUE).content.decode()
