@@ -62,6 +62,7 @@ def catalogue(request):
 
 
 def guide(request, code):
+    page_cache.read_versions(request, *guide_sections.versions())  # the catalogue's and the sections', at once
     # The item is a catalogue row: held with the fragments, under the same version (Http404 is not held).
     item = page_cache.fragment(request, "guide-item", (code,), functools.partial(selectors.item_get_for_guide, code))
 
@@ -72,7 +73,7 @@ def guide(request, code):
         "item": item,
         "main": mark_safe(page_cache.fragment(request, "guide", (code,), renderer("approvals/_guide_main.html"))),  # noqa: S308
         "side": mark_safe(page_cache.fragment(request, "guide-side", (code,), renderer("approvals/_guide_side.html"))),  # noqa: S308
-        "sections": guide_sections.rendered(request, item),
+        "sections": guide_sections.html(request, item, key=(code,)),
     }
     return render(request, "approvals/guide.html", context)
 
