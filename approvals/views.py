@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from portal import audit, errors, page_cache
+from portal import audit, errors, page_cache, personal_centre
 from portal.clock import deadlines
 from portal.models import AuditEvent, User
 
@@ -424,7 +424,8 @@ def track(request):
 
 def my_applications_section(request) -> dict:
     """Return the context of the "my applications" section of the personal centre."""
-    page = Paginator(selectors.applications_of(request.user), 10).get_page(request.GET.get("page"))
+    paginator = personal_centre.SectionPaginator(selectors.applications_of(request.user), 10)
+    page = paginator.get_page(request.GET.get("page"))
     rows = [(a, selectors.next_step(a), selectors.due_date(a)) for a in page]
     return {"applications_page": page, "application_rows": rows}
 

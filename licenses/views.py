@@ -6,13 +6,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import _split_rate, is_ratelimited
 
-from portal import masking
+from portal import masking, personal_centre
 from portal.models import User
 from portal.net import client_ip, ratelimit_ip
 
@@ -97,5 +96,5 @@ def my_certificates_section(request) -> dict:
     certificates = Certificate.objects.filter(holder=request.user).select_related(
         "certificate_type", "department", "print_job"
     )
-    page = Paginator(certificates, 10).get_page(request.GET.get("cpage"))
+    page = personal_centre.SectionPaginator(certificates, 10).get_page(request.GET.get("cpage"))
     return {"certificates_page": page, "colours": STATUS_COLOURS}
