@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from portal import audit, errors, page_cache
+from portal import audit, errors, page_cache, personal_centre
 from portal.clock import deadlines
 from portal.models import AuditEvent, User
 
@@ -62,6 +62,7 @@ def catalogue(request):
 
 
 def guide(request, code):
+    page_cache.read_versions(request, *guide_sections.versions())  # the catalogue's and the sections', at once
     # The item is a catalogue row: held with the fragments, under the same version (Http404 is not held).
     item = page_cache.fragment(request, "guide-item", (code,), functools.partial(selectors.item_get_for_guide, code))
 
@@ -72,7 +73,7 @@ def guide(request, code):
         "item": item,
         "main": mark_safe(page_cache.fragment(request, "guide", (code,), renderer("approvals/_guide_main.html"))),  # noqa: S308
         "side": mark_safe(page_cache.fragment(request, "guide-side", (code,), renderer("approvals/_guide_side.html"))),  # noqa: S308
-        "sections": guide_sections.rendered(request, item),
+        "sections": guide_sections.html(request, item, key=(code,)),
     }
     return render(request, "approvals/guide.html", context)
 
@@ -423,7 +424,8 @@ def track(request):
 
 def my_applications_section(request) -> dict:
     """Return the context of the "my applications" section of the personal centre."""
-    page = Paginator(selectors.applications_of(request.user), 10).get_page(request.GET.get("page"))
+    paginator = personal_centre.SectionPaginator(selectors.applications_of(request.user), 10)
+    page = paginator.get_page(request.GET.get("page"))
     rows = [(a, selectors.next_step(a), selectors.due_date(a)) for a in page]
     return {"applications_page": page, "application_rows": rows}
 

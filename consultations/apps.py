@@ -15,9 +15,11 @@ class ConsultationsConfig(AppConfig):
 
         from .appointments import queues as appointment_queues  # noqa: PLC0415 - imports models
         from .appointments.demo import load_demo_appointments  # noqa: PLC0415 - imports models
+        from .appointments.models import Counter, OpeningRule  # noqa: PLC0415 - imports models
         from .appointments.views import guide_appointments_section, my_appointments_section  # noqa: PLC0415
         from .questions import clock, queues  # noqa: PLC0415 - imports models
         from .questions.demo import load_demo_questions  # noqa: PLC0415 - imports models
+        from .questions.models import FaqEntry  # noqa: PLC0415 - imports models
         from .questions.views import guide_faq_section, my_questions_section  # noqa: PLC0415 - imports models
         from .ratings import clock as rating_clock  # noqa: PLC0415 - imports models
         from .ratings.demo import load_demo_ratings  # noqa: PLC0415 - imports models
@@ -33,16 +35,21 @@ class ConsultationsConfig(AppConfig):
         # The staff queue on the admin's home page (window clerks and consultation staff).
         queues.register()
         appointment_queues.register()  # the hall desk, with today's bookings to check in
-        # The item's published answers and "ask about this item" on every guide page.
+        # The item's published answers and "ask about this item" on every guide page, held until an answer changes.
         guide_sections.register(
-            "questions", order=10, template="consultations/_guide_faq.html", context=guide_faq_section
+            "questions",
+            order=10,
+            template="consultations/_guide_faq.html",
+            context=guide_faq_section,
+            watch=(FaqEntry,),
         )
-        # "Book a time at the hall" on the guide page of every item that needs a visit.
+        # "Book a time at the hall" on the guide page of every item that needs a visit, held until a window changes.
         guide_sections.register(
             "appointments",
             order=20,
             template="consultations/appointments/_guide_section.html",
             context=guide_appointments_section,
+            watch=(Counter, OpeningRule),
         )
         personal_centre.register(
             "appointments",

@@ -1,16 +1,19 @@
 """Public verification of certificates, and the holder's own certificates."""
 
+import time
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import _split_rate, is_ratelimited
 
-from portal import masking
+from portal import masking, personal_centre
 from portal.models import User
-from portal.net import client_ip
+from portal.net import client_ip, ratelimit_ip
 
 from . import services
 from .models import Certificate
@@ -26,23 +29,43 @@ STATUS_COLOURS = {
 
 
 def _public_holder(certificate: Certificate) -> str:
-    """Return the holder as shown to anyone: an enterprise by name, a person masked."""
-    if certificate.holder and certificate.holder.kind == User.Kind.ENTERPRISE:
+    """Return the holder as shown to anyone: an enterprise by name, a person masked.
+
+    `certificate` comes from services.certificate_for_verification: its holder account's kind is on the row.
+    """
+    if certificate.holder_kind == User.Kind.ENTERPRISE:
         return certificate.holder_name
     return masking.mask_name(certificate.holder_name)
+
+
+def _verify_limited(request) -> bool:
+    """Count this scan against the address's VERIFY_RATE_LIMIT; return whether the address is over it.
+
+    With Redis the count and the window's expiry go in one pipelined round trip; other caches
+    go through django-ratelimit.
+    """
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return is_ratelimited(
+            request, group="licenses.verify", key="ip", rate=settings.VERIFY_RATE_LIMIT, increment=True
+        )
+    limit, period = _split_rate(settings.VERIFY_RATE_LIMIT)
+    window = int(time.time()) // period
+    key = cache.make_and_validate_key(f"licenses.verify:{ratelimit_ip(request)}:{period}:{window}")
+    client = cache._cache.get_client(key, write=True)  # noqa: SLF001 - the backend's own Redis client
+    pipeline = client.pipeline(transaction=False)
+    pipeline.incr(key)
+    pipeline.expire(key, period + 1, nx=True)
+    count, _ = pipeline.execute()
+    return count > limit
 
 
 @never_cache
 def verify(request, token):
     """Show whether a certificate is genuine and valid: the target of the QR code, no login."""
-    limited = is_ratelimited(
-        request, group="licenses.verify", key="ip", rate=settings.VERIFY_RATE_LIMIT, increment=True
-    )
-    if limited:
+    if _verify_limited(request):
         return render(request, "licenses/verify.html", {"limited": True}, status=429)
-    certificate = (
-        Certificate.objects.select_related("certificate_type", "department", "holder").filter(token=token).first()
-    )
+    certificate = services.certificate_for_verification(token)
     services.verification_record(certificate=certificate, address=client_ip(request) or "")
     if certificate is None:
         return render(request, "licenses/verify.html", {"certificate": None}, status=404)
@@ -73,5 +96,5 @@ def my_certificates_section(request) -> dict:
     certificates = Certificate.objects.filter(holder=request.user).select_related(
         "certificate_type", "department", "print_job"
     )
-    page = Paginator(certificates, 10).get_page(request.GET.get("cpage"))
+    page = personal_centre.SectionPaginator(certificates, 10).get_page(request.GET.get("cpage"))
     return {"certificates_page": page, "colours": STATUS_COLOURS}

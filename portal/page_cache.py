@@ -15,6 +15,11 @@ Freshness rules (tested in portal/tests/test_page_cache.py):
 - a fragment's key holds the language and everything its HTML depends on; the process keeps at most
   MAX_ENTRIES of them (least recently used first out), so free-text searches cannot grow it without end.
 
+Other apps' sections of a page (the guide's questions and answers, its booking card) are held the same
+way under versions of their own (``watch(*models, version=name)``), and a fragment may depend on several
+versions: it is served only while every one of them is unchanged. A request reads all the versions it
+needs in one round trip to the shared cache.
+
 Bulk writes (``QuerySet.update()``, ``bulk_create()``) send no signals: code that changes the catalogue
 that way calls ``bump()`` itself.
 
@@ -23,6 +28,7 @@ process forgets what it holds, so nothing from before the outage is served once 
 a catalogue edit still saves, and its failed bump is logged as an error.
 """
 
+import functools
 import logging
 import threading
 import uuid
@@ -38,54 +44,81 @@ from django.utils.translation import get_language
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "portal:catalogue-version"
+CATALOGUE = "catalogue"
 MAX_ENTRIES = 2000
 
 _fragments: OrderedDict[tuple, tuple[str, Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def version() -> str | None:
-    """Return the catalogue's current version from the shared cache, setting one when there is none.
+def _version_key(name: str) -> str:
+    return VERSION_KEY if name == CATALOGUE else f"portal:version:{name}"
+
+
+def versions(*names: str) -> dict[str, str] | None:
+    """Return the current versions of these names from the shared cache (one round trip), setting missing ones.
 
     None when the shared cache cannot be reached: the page is then rendered without fragments.
     """
+    keys = {_version_key(name): name for name in names}
     try:
-        current = cache.get(VERSION_KEY)
-        if current is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            current = cache.get(VERSION_KEY)
+        found = cache.get_many(keys)
+        for key in keys.keys() - found.keys():
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
     except Exception:  # Redis down or unreachable: the page must still be served
         logger.warning("Shared cache unreachable: public pages are rendered without their fragments", exc_info=True)
         clear()
         return None
-    return current
+    return {name: found[key] for key, name in keys.items()}
 
 
-def bump() -> None:
-    """Give the catalogue a new version, so every process renders its fragments again."""
+def version(name: str = CATALOGUE) -> str | None:
+    """Return the current version of `name` (the catalogue unless told) from the shared cache, or None."""
+    found = versions(name)
+    return None if found is None else found[name]
+
+
+def bump(name: str = CATALOGUE) -> None:
+    """Give `name` (the catalogue unless told) a new version, so every process renders its fragments again."""
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # the catalogue edit itself has been saved: it must not fail for the cache
-        logger.error("Shared cache unreachable: the catalogue's version could not be changed", exc_info=True)
+        cache.set(_version_key(name), uuid.uuid4().hex, timeout=None)
+    except Exception:  # the edit itself has been saved: it must not fail for the cache
+        logger.error("Shared cache unreachable: the version of %s could not be changed", name, exc_info=True)
         clear()
 
 
-def _request_version(request) -> str:
-    """Read the version once per request, before anything of the page is rendered."""
-    if not hasattr(request, "_catalogue_version"):
-        request._catalogue_version = version()
-    return request._catalogue_version
+def read_versions(request, *names: str) -> None:
+    """Read, in one round trip, the versions a page will need, before anything of it is rendered."""
+    held = request.__dict__.setdefault("_page_versions", {})
+    if held is None:  # the shared cache did not answer this request: it is rendered whole
+        return
+    missing = [name for name in (CATALOGUE, *names) if name not in held]
+    if missing:
+        found = versions(*missing)
+        if found is None:
+            request._page_versions = None
+            return
+        held.update(found)
 
 
-def fragment(request, name: str, key: tuple, render: Callable[[], Any]) -> Any:
+def _request_versions(request, names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Return the versions of `names` as this request read them (once per request), or None if unreachable."""
+    read_versions(request, *names)
+    held = request._page_versions
+    return None if held is None else tuple(held[name] for name in (CATALOGUE, *names))
+
+
+def fragment(request, name: str, key: tuple, render: Callable[[], Any], depends_on: tuple[str, ...] = ()) -> Any:
     """Return the fragment `name` for `key` in the current language, rendering it when it is stale.
 
     A fragment is HTML, or a catalogue row the page reads (the guide's item): anything built from the
-    watched models alone. A signed-in person's pages are rendered afresh and never stored.
+    watched models alone. It is stale when the catalogue's version, or one of `depends_on`, changed since
+    it was rendered. A signed-in person's pages are rendered afresh and never stored.
     """
     if request.user.is_authenticated:
         return render()
-    current = _request_version(request)
+    current = _request_versions(request, depends_on)
     if current is None:
         return render()
     full_key = (name, get_language(), *key)
@@ -109,21 +142,29 @@ def clear() -> None:
         _fragments.clear()
 
 
-def _changed(sender, **kwargs) -> None:
-    bump()
-    transaction.on_commit(bump, using=kwargs.get("using"))
+def _bumper(name: str) -> Callable:
+    """Return a receiver bumping `name` at once, and again when the transaction commits."""
+
+    def changed(sender, **kwargs) -> None:
+        bump(name)
+        transaction.on_commit(functools.partial(bump, name), using=kwargs.get("using"))
+
+    def m2m_changed_(sender, action, **kwargs) -> None:
+        if action.startswith("post_"):
+            changed(sender, **kwargs)
+
+    return changed, m2m_changed_
 
 
-def _m2m_changed(sender, action, **kwargs) -> None:
-    if action.startswith("post_"):
-        _changed(sender, **kwargs)
+_receivers: dict[str, tuple[Callable, Callable]] = {}
 
 
-def watch(*models) -> None:
-    """Bump the version whenever a row of these models (or of their many-to-many tables) changes."""
+def watch(*models, version: str = CATALOGUE) -> None:
+    """Bump `version` (the catalogue unless told) when a row of these models or their many-to-many tables changes."""
+    changed, m2m_changed_ = _receivers.setdefault(version, _bumper(version))
     for model in models:
-        uid = f"portal.page_cache:{model._meta.label}"
-        post_save.connect(_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(_changed, sender=model, dispatch_uid=uid)
+        uid = f"portal.page_cache:{version}:{model._meta.label}"
+        post_save.connect(changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(changed, sender=model, dispatch_uid=uid)
         for field in model._meta.local_many_to_many:
-            m2m_changed.connect(_m2m_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")
+            m2m_changed.connect(m2m_changed_, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")

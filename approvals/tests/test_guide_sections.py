@@ -65,3 +65,41 @@ def test_a_section_registered_again_replaces_the_first(only_test_sections):
     guide_sections.register("same", order=5, template="test/second.html", context=dict)
 
     assert [s.template for s in guide_sections.sections()] == ["test/second.html"]
+
+
+def test_a_watched_section_is_rendered_once_until_a_watched_row_changes(client, permit_item, only_test_sections):
+    from portal.models import Department  # noqa: PLC0415 - any model does for the watch
+
+    calls = []
+    guide_sections.register(
+        "held",
+        order=10,
+        template="test/first.html",
+        context=lambda r, i: calls.append(i.code) or {"code": i.code},
+        watch=(Department,),
+    )
+    guide = reverse("approvals:guide", args=[permit_item.code])
+
+    assert f"<p>FIRST {permit_item.code}</p>" in client.get(guide).content.decode()
+    assert f"<p>FIRST {permit_item.code}</p>" in client.get(guide).content.decode()
+    assert calls == [permit_item.code]
+
+    permit_item.department.save()
+    client.get(guide)
+    assert calls == [permit_item.code, permit_item.code]
+
+
+def test_a_watched_section_is_rendered_afresh_for_a_signed_in_person(client, citizen, permit_item, only_test_sections):
+    from portal.models import Department  # noqa: PLC0415 - any model does for the watch
+
+    calls = []
+    guide_sections.register(
+        "held", order=10, template="test/first.html", context=lambda r, i: calls.append(1) or {}, watch=(Department,)
+    )
+    client.force_login(citizen)
+    guide = reverse("approvals:guide", args=[permit_item.code])
+
+    client.get(guide)
+    client.get(guide)
+
+    assert calls == [1, 1]

@@ -7,7 +7,6 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
 from approvals.models import ServiceItem
+from portal import personal_centre
 from portal.errors import ActionRefused
 from portal.models import User
 
@@ -254,9 +254,9 @@ def display(request):
 
 def my_appointments_section(request) -> dict:
     """Return the context of the "my appointments" section of the personal centre."""
-    page = Paginator(selectors.appointments_of(request.user), MY_APPOINTMENTS_PAGE_SIZE).get_page(
-        request.GET.get("apage")
-    )
+    page = personal_centre.SectionPaginator(
+        selectors.appointments_of(request.user), MY_APPOINTMENTS_PAGE_SIZE
+    ).get_page(request.GET.get("apage"))
     query = request.GET.copy()
     query.pop("apage", None)
     return {"appointments_page": page, "query": query.urlencode(), "today": timezone.localdate()}

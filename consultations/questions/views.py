@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
 from approvals.models import ServiceItem
+from portal import personal_centre
 from portal.errors import ActionRefused
 from portal.models import Department, User
 from portal.personal_data import lookup_hash
@@ -289,7 +290,8 @@ def attachment_by_token(request, token):
 
 def my_questions_section(request) -> dict:
     """Return the context of the "my questions" section of the personal centre."""
-    page = Paginator(selectors.questions_of(request.user), MY_QUESTIONS_PAGE_SIZE).get_page(request.GET.get("qpage"))
+    paginator = personal_centre.SectionPaginator(selectors.questions_of(request.user), MY_QUESTIONS_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("qpage"))
     rows = [(q, due_in_words(q.current_due_at) if q.is_open else "") for q in page]
     query = request.GET.copy()
     query.pop("qpage", None)

@@ -312,6 +312,17 @@ def test_the_guide_of_an_item_needing_a_visit_offers_a_booking_and_its_windows(c
     assert "A7" in page and "建设窗口" in page
 
 
+def test_a_new_window_shows_on_the_held_guide_at_once(client, construction_department):
+    item = approval_factories.item(construction_department, code="ZJJ-BA-0005", depth=3)
+    assert "建设窗口" not in client.get(item.get_absolute_url()).content.decode()
+
+    window = af.counter(number="A8", prefix="J", name="建设窗口", items=[item])
+    assert "建设窗口" in client.get(item.get_absolute_url()).content.decode()
+
+    window.items.remove(item)
+    assert "建设窗口" not in client.get(item.get_absolute_url()).content.decode()
+
+
 def test_the_guide_of_a_fully_online_item_offers_no_booking(client, permit_item, window):
     page = client.get(permit_item.get_absolute_url()).content.decode()
 

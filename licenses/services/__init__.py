@@ -34,7 +34,12 @@ from .printing import (
     waybills_import,
 )
 from .qr_codes import certificates_store_qr
-from .sharing import certificates_search, certificates_standing_in, verification_record
+from .sharing import (
+    certificate_for_verification,
+    certificates_search,
+    certificates_standing_in,
+    verification_record,
+)
 
 __all__ = [
     "GENERATED_NUMBER",
@@ -68,5 +73,6 @@ __all__ = [
     "print_jobs_create",
     "printed_data",
     "verification_record",
+    "certificate_for_verification",
     "waybills_import",
 ]

@@ -7,6 +7,8 @@ import pypdfium2
 import pytest
 import zxingcpp
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
@@ -410,3 +412,36 @@ def test_every_font_the_pdf_names_is_embedded(certificate):
         assert "/FontDescriptor" in font, f"{name} ({font.get('/BaseFont')}) is not embedded"
         descriptor = font["/FontDescriptor"].get_object()
         assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), name
+
+
+def test_an_unknown_token_is_logged_as_not_found(client, db):
+    client.get(reverse("licenses:verify", args=["no-such-token"]))
+
+    log = VerificationLog.objects.get()
+    assert log.certificate is None and log.found is False
+
+
+def test_a_rate_limited_scan_neither_looks_up_nor_logs(client, certificate, settings, django_assert_num_queries):
+    settings.VERIFY_RATE_LIMIT = "1/m"
+    client.get(reverse("licenses:verify", args=[certificate.token]))
+
+    with django_assert_num_queries(0):
+        assert client.get(reverse("licenses:verify", args=[certificate.token])).status_code == 429
+    assert VerificationLog.objects.count() == 1
+
+
+def test_a_scan_shows_the_type_and_the_department_from_one_look_up(client, certificate):
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(reverse("licenses:verify", args=[certificate.token])).content.decode()
+
+    assert certificate.certificate_type.name in content and certificate.department.name in content
+    assert len([q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scan_outside_a_transaction_logs_its_row(client, certificate):
+    # On PostgreSQL this is the one-message path (BEGIN, asynchronous commit, INSERT, COMMIT).
+    client.get(reverse("licenses:verify", args=[certificate.token]))
+
+    log = VerificationLog.objects.get()
+    assert log.certificate_id == certificate.pk and log.found is True

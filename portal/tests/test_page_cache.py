@@ -50,6 +50,41 @@ def test_it_serves_the_guide_again_with_no_catalogue_query(client, permit_item):
     assert not [q for q in context.captured_queries if "approvals_service" in q["sql"]]
 
 
+def test_it_serves_an_anonymous_guide_again_with_no_query(client, permit_item):
+    guide = reverse("approvals:guide", args=[permit_item.code])
+    assert _queries(client, guide) > 0
+    assert _queries(client, guide) == 0
+
+
+def test_it_reads_every_version_of_the_guide_in_one_round_trip(client, permit_item, monkeypatch):
+    guide = reverse("approvals:guide", args=[permit_item.code])
+    client.get(guide)
+    reads, alone, inside = [], [], []
+    get_many, get = page_cache.cache.get_many, page_cache.cache.get
+
+    def counted_get_many(keys, *args, **kwargs):
+        reads.append(sorted(keys))
+        inside.append(True)  # the local-memory cache reads many keys one by one
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    def counted_get(key, *args, **kwargs):
+        if not inside:
+            alone.append(key)
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "get_many", counted_get_many)
+    monkeypatch.setattr(page_cache.cache, "get", counted_get)
+
+    client.get(guide)
+
+    versions = ["portal:catalogue-version", "portal:version:section:guide:appointments"]
+    assert reads == [sorted([*versions, "portal:version:section:guide:questions"])]
+    assert not [key for key in alone if "version" in key]
+
+
 def test_it_shows_a_deleted_material_gone_at_once(client, construction_department):
     item = factories.item(construction_department, materials=2)
     guide = reverse("approvals:guide", args=[item.code])
@@ -119,7 +154,7 @@ def test_it_keeps_csrf_tokens_out_of_the_fragments(client, permit_item):
     track = client.get(reverse("approvals:track")).content.decode()
     assert "csrfmiddlewaretoken" in track
     html = [value for _, value in page_cache._fragments.values() if isinstance(value, str)]
-    assert len(html) == 5
+    assert len(html) == 7  # home, catalogue, the guide's body, side and two sections, the tracking form
     assert not any("csrfmiddlewaretoken" in fragment for fragment in html)
 
 
