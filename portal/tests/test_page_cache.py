@@ -209,5 +209,7 @@ def test_while_the_shared_cache_is_down_pages_are_served_whole_and_edits_saved(c
     response = client.get(CATALOGUE)
     assert response.status_code == 200 and "建筑工程施工许可证核发（新）" in response.content.decode()
     assert _queries(client, CATALOGUE) > 0  # rendered whole: nothing stored while the cache is down
+    guide = client.get(reverse("approvals:guide", args=[permit_item.code]))
+    assert guide.status_code == 200 and "建筑工程施工许可证核发（新）" in guide.content.decode()
     monkeypatch.undo()  # the cache answers again, still holding the version from before the edit
     assert "建筑工程施工许可证核发（新）" in client.get(CATALOGUE).content.decode()
