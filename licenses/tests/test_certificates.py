@@ -438,7 +438,7 @@ def test_a_scan_shows_the_type_and_the_department_from_one_look_up(client, certi
     assert len([q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_scan_outside_a_transaction_logs_its_row(client, certificate):
     # On PostgreSQL this is the one-message path (BEGIN, asynchronous commit, INSERT, COMMIT).
     client.get(reverse("licenses:verify", args=[certificate.token]))
