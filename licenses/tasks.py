@@ -12,6 +12,12 @@ def certificates_daily() -> str:
     return f"{expired} expired, {reminded} reminded"
 
 
+@shared_task(acks_late=True)
+def certificates_qr_store(certificate_ids: list[int]) -> int:
+    """Store the verification QR codes of certificates just issued (queued when their approval commits)."""
+    return services.certificates_qr_store(certificate_ids)
+
+
 @shared_task(acks_late=True, soft_time_limit=3000, time_limit=3600)
 def print_batch_run(batch_id: int) -> str:
     """Print a batch into one PDF (large batches run here, with a progress bar in the admin)."""

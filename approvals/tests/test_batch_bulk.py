@@ -156,22 +156,19 @@ def test_numbers_stay_gapless_across_chunks(permit_item, certificates, clerk, re
 
 
 @pytest.mark.django_db
-def test_a_batch_encodes_its_qr_codes_before_it_locks_the_number_counter(
-    permit_item, certificates, clerk, reviewer, monkeypatch
+def test_a_batch_encodes_no_qr_code_in_its_transaction_and_a_worker_stores_them_after_commit(
+    permit_item, certificates, clerk, reviewer, monkeypatch, django_capture_on_commit_callbacks
 ):
-    calls = []
-    encode, reserve = qr.verification, certificate_services._reserve_numbers
-    monkeypatch.setattr(qr, "verification", lambda certificate: calls.append("encode") or encode(certificate))
-    monkeypatch.setattr(
-        certificate_services, "_reserve_numbers", lambda *args: calls.append("reserve") or reserve(*args)
-    )
-    _run(reviewer, _in_review(3, permit_item, clerk, reviewer))
-    assert calls == ["encode", "encode", "encode", "reserve"]
-
-
-@pytest.mark.django_db
-def test_a_batchs_certificates_carry_their_stored_qr_codes(permit_item, certificates, clerk, reviewer):
-    _run(reviewer, _in_review(3, permit_item, clerk, reviewer))
+    encoded = []
+    encode = qr.verification
+    monkeypatch.setattr(qr, "verification", lambda certificate: encoded.append(certificate.pk) or encode(certificate))
+    with django_capture_on_commit_callbacks() as after_commit:
+        _run(reviewer, _in_review(3, permit_item, clerk, reviewer))
+    assert encoded == []  # nothing encoded while the rows and the number counter are locked
+    assert set(Certificate.objects.values_list("qr_code", flat=True)) == {""}
+    for callback in after_commit:
+        callback()
+    assert sorted(encoded) == sorted(Certificate.objects.values_list("pk", flat=True))
     for certificate in Certificate.objects.all():
         url = qr.verify_url(certificate)
         assert qr.unpack(certificate.qr_code, url) == qr.encode(url)

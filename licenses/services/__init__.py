@@ -33,7 +33,7 @@ from .printing import (
     print_jobs_create,
     waybills_import,
 )
-from .qr_codes import certificates_store_qr
+from .qr_codes import certificates_qr_store, certificates_store_qr
 from .sharing import (
     certificate_for_verification,
     certificates_search,
@@ -60,6 +60,7 @@ __all__ = [
     "certificates_issue_for",
     "certificates_search",
     "certificates_standing_in",
+    "certificates_qr_store",
     "certificates_store_qr",
     "print_batch_create",
     "print_batch_run",

@@ -16,9 +16,9 @@ from portal import masking
 from portal.errors import ActionRefused
 from portal.services import notification_send
 
-from .. import qr
 from ..models import Certificate, CertificateCounter, CertificateType, ExpiryNotice, ItemCertificate, PrintJob
 from .printing import print_job_cancel, print_job_create, print_jobs_create
+from .qr_codes import qr_codes_store_after_commit
 
 
 def _reserve_numbers(certificate_type: CertificateType, year: int, count: int) -> int:
@@ -83,8 +83,7 @@ def certificate_for(application: Application, certificate_type: CertificateType,
     """Return the certificate (unsaved, not yet numbered) issued at `now` to an approved application.
 
     The one place an issued certificate is built, for one approval and for a batch alike. Its QR
-    code is encoded here, before `_numbered` takes the counter's lock: the code holds the token,
-    not the number, and encoding a batch's codes takes long enough to hold up every other approval.
+    code is stored by a worker once the approval commits (`qr_codes_store_after_commit`).
     """
     today = timezone.localdate(now)
     certificate = Certificate(
@@ -100,7 +99,6 @@ def certificate_for(application: Application, certificate_type: CertificateType,
         valid_until=_valid_until(certificate_type, today),
         source_application=application,
     )
-    certificate.qr_code = qr.verification(certificate)["qr_code"]  # encoded once, drawn at every printing
     return certificate
 
 
@@ -154,6 +152,7 @@ def certificates_issue_for(applications: list[Application]) -> dict[int, Certifi
         with transaction.atomic():
             new = bulk_create_with_history(new, Certificate)
             print_jobs_create(new)
+            qr_codes_store_after_commit(new)
         issued.update((certificate.source_application_id, certificate) for certificate in new)
     return issued
 
@@ -259,9 +258,9 @@ def _new_version(old: Certificate, *, actor, reason: str, holder_name: str | Non
         valid_until=_valid_until(old.certificate_type, today) if renew else old.valid_until,
         replaces=old,
     )
-    new.qr_code = qr.verification(new)["qr_code"]
-    _numbered([new], old.certificate_type, today.year)  # after the encoding, as in certificate_for
+    _numbered([new], old.certificate_type, today.year)
     _record(new, actor=actor, reason=reason)
+    qr_codes_store_after_commit([new])
     old.status = Certificate.Status.SUPERSEDED
     old.status_reason = reason
     _record(old, actor=actor, reason=reason)

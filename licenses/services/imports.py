@@ -18,8 +18,8 @@ from portal.models import User
 from portal.personal_data import exact_q
 from portal.validators import normalize_id_number, validate_credit_code, validate_id_number
 
-from .. import qr
 from ..models import Certificate, CertificateType
+from .qr_codes import qr_codes_store_after_commit
 
 GENERATED_NUMBER = re.compile(r"^[A-Z0-9]+-\d{4}-\d{6}$")
 IMPORT_COLUMNS = ["type", "number", "holder_name", "holder_id_number", "issued_on", "valid_from", "valid_until"]
@@ -83,8 +83,8 @@ def _import_row(row: dict, types: dict, seen: set) -> Certificate:
         valid_until=valid_until,
         status=Certificate.Status.EXPIRED if valid_until and valid_until < today else Certificate.Status.VALID,
     )
-    certificate.qr_code = qr.verification(certificate)["qr_code"]  # as an issued one: encoded once, not at printing
     certificate.save(force_insert=True)
+    qr_codes_store_after_commit([certificate])  # as an issued one: encoded once, not at every printing
     seen.add(number)
     return certificate
 

@@ -7,7 +7,7 @@ import pytest
 import zxingcpp
 from django.core.management import call_command
 
-from licenses import qr, services
+from licenses import qr, services, tasks
 from licenses.models import Certificate
 from licenses.pdf import certificate_pdf_bytes
 from licenses.tests import factories
@@ -16,9 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def certificate(construction_department, permit_item, citizen, clerk, reviewer):
+def certificate(construction_department, permit_item, citizen, clerk, reviewer, django_capture_on_commit_callbacks):
     factories.permit_type(construction_department, permit_item)
-    return factories.issued(permit_item, citizen, clerk, reviewer)
+    with django_capture_on_commit_callbacks(execute=True):  # the approval commits: its worker stores the code
+        return factories.issued(permit_item, citizen, clerk, reviewer)
 
 
 def _without_code(like: Certificate, *, number: str) -> Certificate:
@@ -96,21 +97,40 @@ def _stores_its_code(certificate: Certificate) -> bool:
     return qr.unpack(certificate.qr_code, qr.verify_url(certificate)) == qr.encode(qr.verify_url(certificate))
 
 
-def test_a_corrected_and_a_renewed_certificate_store_their_own_codes(certificate, reviewer):
-    corrected = services.certificate_correct(
-        certificate_id=certificate.pk, actor=reviewer, holder_name="张爱莉", reason="姓名录入错误"
-    )
-    renewed = services.certificate_renew(certificate_id=corrected.pk, actor=reviewer)
+def test_a_corrected_and_a_renewed_certificate_store_their_own_codes(
+    certificate, reviewer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        corrected = services.certificate_correct(
+            certificate_id=certificate.pk, actor=reviewer, holder_name="张爱莉", reason="姓名录入错误"
+        )
+        renewed = services.certificate_renew(certificate_id=corrected.pk, actor=reviewer)
     assert _stores_its_code(corrected) and _stores_its_code(renewed)
     assert len({certificate.qr_code, corrected.qr_code, renewed.qr_code}) == 3
 
 
-def test_an_imported_certificate_stores_its_code(certificate):
-    report = services.certificates_import(
-        [
-            "type,number,holder_name,holder_id_number,issued_on,valid_from,valid_until",
-            f"{certificate.certificate_type.code},JY13301020009,王记小吃,{certificate.holder_id_number},2024-03-01,,",
-        ]
-    )
+def test_an_imported_certificate_stores_its_code(certificate, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.certificates_import(
+            [
+                "type,number,holder_name,holder_id_number,issued_on,valid_from,valid_until",
+                f"{certificate.certificate_type.code},JY13301020009,王记小吃,{certificate.holder_id_number},2024-03-01,,",
+            ]
+        )
     assert report.imported == 1, report
     assert _stores_its_code(Certificate.objects.get(number="JY13301020009"))
+
+
+def test_a_broker_outage_leaves_the_code_to_printing_and_the_approval_stands(
+    construction_department, permit_item, citizen, clerk, reviewer, django_capture_on_commit_callbacks, monkeypatch
+):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.certificates_qr_store, "apply_async", unreachable)
+    factories.permit_type(construction_department, permit_item)
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = factories.issued(permit_item, citizen, clerk, reviewer)
+    issued.refresh_from_db()
+    assert issued.qr_code == "" and issued.source_application.state == "approved"
+    assert _decoded(issued) == [qr.verify_url(issued)]  # printing encodes it meanwhile
