@@ -72,6 +72,9 @@ def main():
         from portal import roles
         from portal.tests import factories
 
+        # As in production: with DEBUG on, Django keeps the SQL of the last 9,000 queries, which a
+        # batch of thousands of jobs (a save and a log row each) would count as its own memory.
+        settings.DEBUG = False
         department = construction_department()
         certificate_type = CertificateType.objects.create(
             code="zjj-02", name="建筑工程施工许可证", department=department, number_prefix="ZJJ02"

@@ -9,6 +9,7 @@ marks nothing printed.
 from __future__ import annotations
 
 import csv
+import gc
 import logging
 import math
 import tempfile
@@ -19,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
@@ -129,15 +130,29 @@ def _chunks(items: list, size: int):
         yield items[first : first + size]
 
 
+def _certificates_of_jobs(job_ids: list[int]) -> dict[int, Certificate]:
+    """Return {job pk: its certificate, with its type and department}, in one query.
+
+    The certificates are loaded rather than the jobs: a job and its certificate point at each
+    other (a reference cycle), which only the cyclic garbage collector would free.
+    """
+    return {
+        certificate.job_pk: certificate
+        for certificate in Certificate.objects.select_related("certificate_type", "department")
+        .filter(print_job__pk__in=job_ids)
+        .annotate(job_pk=F("print_job__pk"))
+    }
+
+
 def _print_batch_file(batch: PrintBatch, job_ids: list[int], folder: Path) -> Path:
     """Draw the batch's certificates in order, `PRINT_BATCH_PAGES` pages at a time; return the file to keep.
 
-    Each chunk loads only its own jobs and is drawn by its own reportlab canvas, which holds its
-    pages until it writes them: memory stays that of one chunk whatever the batch's size. A batch
-    of one chunk is one PDF; a larger one is a ZIP of one PDF per chunk, named in printing order
-    (`print-batch-<pk>-001-of-<n>.pdf`...), each added to the ZIP as soon as it is drawn and then
-    deleted. pypdf cannot append to a PDF without holding every page it merged, so one PDF for a
-    batch of any size would not be flat.
+    Each chunk loads only its own certificates and is drawn by its own reportlab canvas, which
+    holds its pages until it writes them: memory stays that of one chunk whatever the batch's
+    size. A batch of one chunk is one PDF; a larger one is a ZIP of one PDF per chunk, named in
+    printing order (`print-batch-<pk>-001-of-<n>.pdf`...), each added to the ZIP as soon as it is
+    drawn and then deleted. pypdf cannot append to a PDF without holding every page it merged, so
+    one PDF for a batch of any size would not be flat.
     """
     size = settings.PRINT_BATCH_PAGES
     count = math.ceil(len(job_ids) / size)
@@ -145,11 +160,9 @@ def _print_batch_file(batch: PrintBatch, job_ids: list[int], folder: Path) -> Pa
 
     def certificates(chunk):
         nonlocal done
-        jobs = PrintJob.objects.select_related(
-            "certificate", "certificate__certificate_type", "certificate__department"
-        ).in_bulk(chunk)
+        loaded = _certificates_of_jobs(chunk)
         for pk in chunk:
-            yield jobs[pk].certificate
+            yield loaded[pk]
             done += 1
             if done % PROGRESS_EVERY == 0:
                 PrintBatch.objects.filter(pk=batch.pk).update(done=done)
@@ -166,6 +179,9 @@ def _print_batch_file(batch: PrintBatch, job_ids: list[int], folder: Path) -> Pa
             render_certificates(certificates(chunk), str(part))
             archive.write(part, part.name)
             part.unlink()
+            # A spent canvas and its pages are a web of reference cycles: free them now, not when
+            # the cyclic collector next looks at the whole heap (rarely, in a large process).
+            gc.collect()
     return path
 
 

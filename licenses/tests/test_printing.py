@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models.query import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_fsm import TransitionNotAllowed, has_transition_perm
@@ -104,13 +103,14 @@ def test_a_batch_loads_its_jobs_a_chunk_at_a_time(ten_jobs, print_operator, sett
     settings.PRINT_BATCH_PAGES = 3
     batch = printing.print_batch_create(actor=print_operator, job_ids=[job.pk for job in ten_jobs])
     loaded = []
-    in_bulk = QuerySet.in_bulk
+    load = printing._certificates_of_jobs
 
-    def recording(self, id_list=None, **kwargs):
-        loaded.append(len(id_list))
-        return in_bulk(self, id_list, **kwargs)
+    def recording(job_ids):
+        certificates = load(job_ids)
+        loaded.append(len(certificates))
+        return certificates
 
-    with mock.patch.object(QuerySet, "in_bulk", recording):
+    with mock.patch.object(printing, "_certificates_of_jobs", recording):
         batch = printing.print_batch_run(batch_id=batch.pk)
     assert batch.status == PrintBatch.Status.DONE
     assert loaded == [3, 3, 3, 1]
