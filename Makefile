@@ -65,7 +65,7 @@ bench-sla: install
 	$(PY) scripts/bench_sla_sweep.py 100000 1000000 1000
 
 bench-print: install
-	$(PY) scripts/bench_print.py 200 1000
+	$(PY) scripts/bench_print.py 200 1000 5000
 
 # The FAQ search with 10,000 published entries; the issue's figure is on PostgreSQL (set DATABASE_URL).
 bench-faq: install

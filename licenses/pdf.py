@@ -5,9 +5,10 @@ TrueType), so the permit prints correctly on a computer without Chinese fonts;
 reportlab's built-in CID fonts would not be embedded. The font ships with the project
 (WenQuanYi Micro Hei, Apache-2.0, licenses/fonts/) or comes from PERMIT_FONT_PATH.
 
-``render_certificates`` draws any number of certificates into one PDF, one page each; the
-printing centre prints its batches through it. reportlab keeps the pages in memory until it
-writes the file. The QR code is the one stored at issuance (``licenses/qr.py``), drawn as is.
+``render_certificates`` draws any number of certificates into one PDF, one page each. reportlab
+keeps the pages in memory until it writes the file, so the printing centre calls it once per
+chunk of ``PRINT_BATCH_PAGES`` pages (``licenses/services/printing.py``). The QR code is the one
+stored at issuance (``licenses/qr.py``), drawn as is.
 """
 
 from __future__ import annotations

@@ -245,6 +245,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 # Print batches larger than this run in a Celery worker with a progress bar.
 PRINT_BATCH_SYNC_LIMIT = env.int("PRINT_BATCH_SYNC_LIMIT", default=100)
+# A print batch is drawn this many pages at a time; a larger batch is a ZIP of one PDF per chunk.
+PRINT_BATCH_PAGES = env.int("PRINT_BATCH_PAGES", default=200)
 
 # Batch approval: larger selections run in a Celery worker with a progress bar.
 BATCH_APPROVE_SYNC_LIMIT = env.int("BATCH_APPROVE_SYNC_LIMIT", default=200)

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -485,6 +486,9 @@ class PrintBatchAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         batch = get_object_or_404(PrintBatch, pk=pk, status=PrintBatch.Status.DONE)
-        response = FileResponse(batch.file.open("rb"), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="print-batch-{batch.pk}.pdf"'
+        # One PDF, or for a batch of more than PRINT_BATCH_PAGES a ZIP of its PDFs in printing order.
+        suffix = Path(batch.file.name).suffix or ".pdf"
+        content_type = "application/zip" if suffix == ".zip" else "application/pdf"
+        response = FileResponse(batch.file.open("rb"), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="print-batch-{batch.pk}{suffix}"'
         return response

@@ -1,6 +1,7 @@
 """The printing centre: the print-job state machine, batch PDFs, reprints, failed batches."""
 
 import io
+import zipfile
 from datetime import datetime, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -49,6 +50,106 @@ def test_a_batch_prints_one_pdf_with_the_right_numbers_in_order(jobs, print_oper
         assert number in page.extract_text()
     assert set(PrintJob.objects.filter(state="printed").values_list("pk", flat=True)) == set(chosen)
     assert PrintJob.objects.get(pk=jobs[1].pk).state == "queued"
+
+
+@pytest.fixture
+def ten_jobs(construction_department, permit_item, clerk, reviewer):
+    factories.permit_type(construction_department, permit_item)
+    return [
+        factories.issued(permit_item, portal_factories.citizen(f"t{i}", f"持证人{i}"), clerk, reviewer).print_job
+        for i in range(10)
+    ]
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Record how many certificates each call of the renderer drew (one call, one canvas holding its pages)."""
+    calls = []
+    render = printing.render_certificates
+
+    def counting(certificates, output):
+        seen = []
+        pages = render((seen.append(c) or c for c in certificates), output)
+        calls.append(len(seen))
+        return pages
+
+    monkeypatch.setattr(printing, "render_certificates", counting)
+    return calls
+
+
+def test_a_large_batch_is_drawn_a_chunk_of_pages_at_a_time_into_pdfs_in_printing_order(
+    ten_jobs, print_operator, settings, drawn
+):
+    settings.PRINT_BATCH_PAGES = 3
+    chosen = [job.pk for job in reversed(ten_jobs)]
+    batch = printing.print_batch_create(actor=print_operator, job_ids=chosen)
+    batch = printing.print_batch_run(batch_id=batch.pk)
+    assert batch.status == PrintBatch.Status.DONE and batch.total == 10
+    assert drawn == [3, 3, 3, 1]  # no canvas ever held more than a chunk of pages
+    assert batch.file.name.endswith(f"print-batch-{batch.pk}.zip")
+    with zipfile.ZipFile(batch.file.open("rb")) as archive:
+        names = archive.namelist()
+        texts = [page.extract_text() for name in names for page in PdfReader(io.BytesIO(archive.read(name))).pages]
+    assert names == [f"print-batch-{batch.pk}-{index:03d}-of-004.pdf" for index in range(1, 5)]
+    numbers = [PrintJob.objects.get(pk=pk).certificate.number for pk in chosen]
+    assert len(texts) == 10
+    for text, number in zip(texts, numbers, strict=True):
+        assert number in text
+    assert PrintJob.objects.filter(state="printed", batch=batch).count() == 10
+    assert StateLog.objects.filter(transition="mark_printed").count() == 10
+
+
+def test_a_batch_loads_its_jobs_a_chunk_at_a_time(ten_jobs, print_operator, settings, drawn):
+    settings.PRINT_BATCH_PAGES = 3
+    batch = printing.print_batch_create(actor=print_operator, job_ids=[job.pk for job in ten_jobs])
+    loaded = []
+    load = printing._certificates_of_jobs
+
+    def recording(job_ids):
+        certificates = load(job_ids)
+        loaded.append(len(certificates))
+        return certificates
+
+    with mock.patch.object(printing, "_certificates_of_jobs", recording):
+        batch = printing.print_batch_run(batch_id=batch.pk)
+    assert batch.status == PrintBatch.Status.DONE
+    assert loaded == [3, 3, 3, 1]
+
+
+def test_a_batch_failing_in_a_later_chunk_marks_nothing_printed_and_keeps_no_file(
+    ten_jobs, print_operator, settings, monkeypatch
+):
+    settings.PRINT_BATCH_PAGES = 3
+    render = printing.render_certificates
+    calls = []
+
+    def failing_third(certificates, output):
+        calls.append(output)
+        if len(calls) == 3:
+            raise OSError("printer spool full")
+        return render(certificates, output)
+
+    monkeypatch.setattr(printing, "render_certificates", failing_third)
+    batch = printing.print_batch_create(actor=print_operator, job_ids=[job.pk for job in ten_jobs])
+    batch = printing.print_batch_run(batch_id=batch.pk)
+    assert batch.status == PrintBatch.Status.FAILED and "spool" in batch.error and not batch.file
+    assert len(calls) == 3
+    assert not PrintJob.objects.exclude(state="queued").exists()
+    assert not PrintJob.objects.filter(batch__isnull=False).exists()
+
+
+def test_the_operator_downloads_a_large_batch_as_a_zip(client, ten_jobs, print_operator, settings):
+    settings.PRINT_BATCH_PAGES = 4
+    batch = printing.print_batch_create(actor=print_operator, job_ids=[job.pk for job in ten_jobs])
+    printing.print_batch_run(batch_id=batch.pk)
+    client.force_login(print_operator)
+    page = client.get(reverse("admin:licenses_printbatch_change", args=[batch.pk])).content.decode()
+    assert "(ZIP)" in page
+    response = client.get(reverse("admin:licenses_printbatch_pdf", args=[batch.pk]))
+    assert response["Content-Type"] == "application/zip"
+    assert f'filename="print-batch-{batch.pk}.zip"' in response["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        assert [len(PdfReader(io.BytesIO(archive.read(name))).pages) for name in archive.namelist()] == [4, 4, 2]
 
 
 def test_a_failed_batch_marks_nothing_printed(jobs, print_operator, monkeypatch):
