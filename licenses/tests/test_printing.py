@@ -144,7 +144,7 @@ def test_the_operator_downloads_a_large_batch_as_a_zip(client, ten_jobs, print_o
     printing.print_batch_run(batch_id=batch.pk)
     client.force_login(print_operator)
     page = client.get(reverse("admin:licenses_printbatch_change", args=[batch.pk])).content.decode()
-    assert "(ZIP)" in page
+    assert "下载 PDF 文件（ZIP 压缩包，按打印顺序排列）" in page
     response = client.get(reverse("admin:licenses_printbatch_pdf", args=[batch.pk]))
     assert response["Content-Type"] == "application/zip"
     assert f'filename="print-batch-{batch.pk}.zip"' in response["Content-Disposition"]
