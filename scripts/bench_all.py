@@ -114,9 +114,9 @@ def main() -> None:
                 )
             )
         print(f"    {took:.0f} s, {len(results)} figure(s)", flush=True)
-    print(f"\n{'script':<14} {'figure':<44} {'value':>26} {'baseline':>10} {'target':>12}")
+    print(f"\n{'script':<14} {'figure':<64} {'value':>26} {'baseline':>10} {'target':>12}")
     for name, label, figure, baseline, target, _took in rows:
-        print(f"{name:<14} {label[:44]:<44} {figure:>26} {baseline:>10} {target:>12}")
+        print(f"{name:<14} {label[:64]:<64} {figure:>26} {baseline:>10} {target:>12}")
     print(f"load average: {os.getloadavg()[0]:.2f}")
 
 
