@@ -8,7 +8,7 @@ reportlab's built-in CID fonts would not be embedded. The font ships with the pr
 ``render_certificates`` draws any number of certificates into one PDF, one page each. reportlab
 keeps the pages in memory until it writes the file, so the printing centre calls it once per
 chunk of ``PRINT_BATCH_PAGES`` pages (``licenses/services/printing.py``). The QR code is the one
-stored at issuance (``licenses/qr.py``), drawn as is.
+stored after issuance (``licenses/qr.py``), drawn as is.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
-"""The certificate's verification QR code: encoded once at issuance, stored packed, drawn at print time.
+"""The certificate's verification QR code: encoded once after issuance, stored packed, drawn at print time.
 
 Encoding a QR code (segno picks the best of eight masks) costs several times what drawing
 the rest of the page does, so a certificate keeps its code: the module matrix packed one
 bit a module, about 140 bytes in base64 for the portal's verification address. The stored
 code names its size and a fingerprint of the address it encodes; printing draws it as it
-is, and encodes afresh only a certificate without one (imported, or issued before codes
-were stored, until ``manage.py certificates_store_qr`` has filled them) or one whose address
-changed (a new PORTAL_BASE_URL).
+is, and encodes afresh only a certificate without one (its worker task, queued when the
+issuance committed, has not run yet; or issued before codes were stored, until ``manage.py
+certificates_store_qr`` has filled them) or one whose address changed (a new PORTAL_BASE_URL).
 """
 
 from __future__ import annotations

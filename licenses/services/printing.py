@@ -167,7 +167,7 @@ def _print_batch_file(batch: PrintBatch, job_ids: list[int], folder: Path) -> Pa
             if done % PROGRESS_EVERY == 0:
                 PrintBatch.objects.filter(pk=batch.pk).update(done=done)
 
-    # Each certificate's QR code was encoded at issuance: drawing it is cheap.
+    # Each certificate's QR code was encoded after its issuance: drawing it is cheap.
     if count == 1:
         path = folder / f"print-batch-{batch.pk}.pdf"
         render_certificates(certificates(job_ids), str(path))
