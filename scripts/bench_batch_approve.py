@@ -15,11 +15,10 @@ the same run:
   to, and what a batch did before it worked in chunks), on N/5 applications.
 """
 
-import contextlib
 import sys
 import time
 
-from benchlib import construction_department, report, throwaway_database
+from benchlib import construction_department, counted, report, throwaway_database
 from django.db import connection, transaction  # noqa: E402
 
 
@@ -46,19 +45,6 @@ def make_applications(n, item, reviewer, applicant, state, prefix):
         for i in range(n)
     ]
     return [a.pk for a in Application.objects.bulk_create(rows, batch_size=500)]
-
-
-@contextlib.contextmanager
-def counted():
-    """Count the SQL statements run inside the block (without keeping them)."""
-    count = [0]
-
-    def wrapper(execute, sql, params, many, context):
-        count[0] += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
-        yield count
 
 
 def measure(label, n, run):

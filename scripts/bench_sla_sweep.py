@@ -12,12 +12,11 @@ table to LARGE (default 1,000,000). Prints times and statements of both paths at
 and the query plans of the sweep's range queries.
 """
 
-import contextlib
 import sys
 import time
 from datetime import timedelta
 
-from benchlib import construction_department, report, throwaway_database
+from benchlib import construction_department, counted, report, throwaway_database
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -48,19 +47,6 @@ def insert(n, *, item, applicant, due, prefix):
             for i in range(start, min(n, start + batch))
         ]
         Application.objects.bulk_create(rows, batch_size=batch)
-
-
-@contextlib.contextmanager
-def counted():
-    """Count the statements run inside the block (cheaper than recording them)."""
-    count = [0]
-
-    def wrapper(execute, sql, params, many, context):
-        count[0] += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
-        yield count
 
 
 def per_application_sweep(now):

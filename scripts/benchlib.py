@@ -25,6 +25,21 @@ django.setup()
 
 
 @contextlib.contextmanager
+def counted():
+    """Count the SQL statements run inside the block (cheaper than recording them); yields [count]."""
+    from django.db import connection  # noqa: PLC0415 - after django.setup()
+
+    count = [0]
+
+    def wrapper(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield count
+
+
+@contextlib.contextmanager
 def throwaway_database():
     """Create a test database next to DATABASE_URL's for the benchmark, and drop it afterwards."""
     from django.db import connection
