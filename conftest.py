@@ -25,6 +25,9 @@ from portal.tests import factories
 def _fast_and_isolated(settings):
     """Hash passwords quickly and give each test a fresh cache and calendar."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every test that reads /me/ reads it held (as production does), so a write that fails to drop
+    # the person's version shows as a stale page.
+    settings.PERSONAL_CENTRE_HOLD_SECONDS = 1800
     cache.clear()
     calendar.invalidate()
     yield

@@ -20,7 +20,7 @@ class ApprovalsConfig(AppConfig):
         from .demo_work import load_demo_work  # noqa: PLC0415 - imports models
         from .disclosure import clock as disclosure_clock  # noqa: PLC0415 - imports models
         from .disclosure.demo import load_demo_disclosure  # noqa: PLC0415 - imports models
-        from .models import ServiceItem, ServiceMaterial  # noqa: PLC0415 - imports models
+        from .models import Application, ServiceItem, ServiceMaterial  # noqa: PLC0415 - imports models
         from .views import my_applications_section  # noqa: PLC0415 - imports models
 
         # The public pages' fragments are rendered again whenever the catalogue changes.
@@ -33,6 +33,7 @@ class ApprovalsConfig(AppConfig):
         registry.register(clock.applications_clock(on_passed=services.application_accept_late_intake))
         demo.register("disclosure", order=36, loader=load_demo_disclosure)
         registry.register(disclosure_clock.publication_clock())
+        personal_centre.watch(Application, owner="applicant_id")
         personal_centre.register(
             "applications",
             order=10,

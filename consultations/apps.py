@@ -15,11 +15,11 @@ class ConsultationsConfig(AppConfig):
 
         from .appointments import queues as appointment_queues  # noqa: PLC0415 - imports models
         from .appointments.demo import load_demo_appointments  # noqa: PLC0415 - imports models
-        from .appointments.models import Counter, OpeningRule  # noqa: PLC0415 - imports models
+        from .appointments.models import Appointment, Counter, OpeningRule, QueueTicket  # noqa: PLC0415
         from .appointments.views import guide_appointments_section, my_appointments_section  # noqa: PLC0415
         from .questions import clock, queues  # noqa: PLC0415 - imports models
         from .questions.demo import load_demo_questions  # noqa: PLC0415 - imports models
-        from .questions.models import FaqEntry  # noqa: PLC0415 - imports models
+        from .questions.models import FaqEntry, Question  # noqa: PLC0415 - imports models
         from .questions.views import guide_faq_section, my_questions_section  # noqa: PLC0415 - imports models
         from .ratings import clock as rating_clock  # noqa: PLC0415 - imports models
         from .ratings.demo import load_demo_ratings  # noqa: PLC0415 - imports models
@@ -51,12 +51,15 @@ class ConsultationsConfig(AppConfig):
             context=guide_appointments_section,
             watch=(Counter, OpeningRule),
         )
+        personal_centre.watch(Appointment, owner="holder_id")
+        personal_centre.watch(QueueTicket, owner="appointment__holder_id")  # served: the visit may be rated
         personal_centre.register(
             "appointments",
             order=35,
             template="consultations/appointments/_me_section.html",
             context=my_appointments_section,
         )
+        personal_centre.watch(Question, owner="asker_id")
         personal_centre.register(
             "questions", order=30, template="consultations/me_questions.html", context=my_questions_section
         )
@@ -66,6 +69,7 @@ class ConsultationsConfig(AppConfig):
     def ready_ratings_public(self):
         """Service evaluation, the public side: invitations when a service ends, rating on its pages."""
         from .ratings import receivers  # noqa: PLC0415 - imports models
+        from .ratings.models import Rating, Rectification  # noqa: PLC0415 - imports models
         from .ratings.views import application_rating_section, my_ratings_section  # noqa: PLC0415
 
         receivers.connect()
@@ -75,6 +79,8 @@ class ConsultationsConfig(AppConfig):
             template="consultations/ratings/_application_section.html",
             context=application_rating_section,
         )
+        personal_centre.watch(Rating, owner="rater_id")
+        personal_centre.watch(Rectification, owner="rating__rater_id")
         personal_centre.register(
             "ratings", order=40, template="consultations/ratings/_me_section.html", context=my_ratings_section
         )

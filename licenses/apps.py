@@ -16,6 +16,7 @@ class LicensesConfig(AppConfig):
         from . import queues  # noqa: PLC0415 - imports models
         from .clock import print_clock  # noqa: PLC0415 - imports models
         from .demo import load_demo_certificate_types, load_demo_print_work  # noqa: PLC0415 - imports models
+        from .models import Certificate, PrintJob  # noqa: PLC0415 - imports models
         from .services import certificates_standing_in  # noqa: PLC0415 - imports models
         from .views import my_certificates_section  # noqa: PLC0415 - imports models
 
@@ -24,6 +25,8 @@ class LicensesConfig(AppConfig):
         material_sources.register("certificates", certificates_standing_in)
         registry.register(print_clock())
         queues.register()
+        personal_centre.watch(Certificate, owner="holder_id")
+        personal_centre.watch(PrintJob, owner="certificate__holder_id")
         personal_centre.register(
             "certificates", order=20, template="licenses/me_certificates.html", context=my_certificates_section
         )

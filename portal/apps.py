@@ -8,9 +8,12 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401, PLC0415 - registers checks, connects receivers; imports models
+        from . import checks, personal_centre, signals  # noqa: F401, PLC0415 - registers checks, connects receivers; imports models
         from .audit import checks as audit_checks  # noqa: F401, PLC0415 - registers the retention check
         from .audit import receivers  # noqa: F401, PLC0415 - records logins, lock-outs and admin changes
+        from .models import Notification  # noqa: PLC0415
+
+        personal_centre.watch(Notification, owner="user_id")
 
 
 class PortalAdminConfig(AdminConfig):

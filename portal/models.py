@@ -11,6 +11,7 @@ from . import masking
 from .audit.models import AuditEvent  # noqa: F401  (the audit trail's table lives with the audit package)
 from .clock.models import ClockAlert  # noqa: F401  (the legal clock's alert table lives with the clock)
 from .fields import EncryptedCharField, LookupHashField
+from .personal_centre import PersonalRowsQuerySet
 from .takeover.models import TakeoverCode  # noqa: F401  (codes to take over a hall account, with the flow)
 from .validators import (
     normalize_credit_code,
@@ -226,6 +227,8 @@ class Notification(models.Model):
     email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
     email_sending_since = models.DateTimeField(_("e-mail being sent since"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+
+    objects = PersonalRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

@@ -51,7 +51,8 @@ _fragments: OrderedDict[tuple, tuple[str, Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _version_key(name: str) -> str:
+def version_key(name: str) -> str:
+    """Return the shared cache's key of the version `name` (pages read it together with keys of their own)."""
     return VERSION_KEY if name == CATALOGUE else f"portal:version:{name}"
 
 
@@ -60,7 +61,7 @@ def versions(*names: str) -> dict[str, str] | None:
 
     None when the shared cache cannot be reached: the page is then rendered without fragments.
     """
-    keys = {_version_key(name): name for name in names}
+    keys = {version_key(name): name for name in names}
     try:
         found = cache.get_many(keys)
         for key in keys.keys() - found.keys():
@@ -82,7 +83,7 @@ def version(name: str = CATALOGUE) -> str | None:
 def bump(name: str = CATALOGUE) -> None:
     """Give `name` (the catalogue unless told) a new version, so every process renders its fragments again."""
     try:
-        cache.set(_version_key(name), uuid.uuid4().hex, timeout=None)
+        cache.set(version_key(name), uuid.uuid4().hex, timeout=None)
     except Exception:  # the edit itself has been saved: it must not fail for the cache
         logger.error("Shared cache unreachable: the version of %s could not be changed", name, exc_info=True)
         clear()

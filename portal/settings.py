@@ -188,6 +188,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://onewindow")}
 _LOCAL_CACHE = CACHES["default"]["BACKEND"].endswith("LocMemCache")
+# The personal centre's notifications and sections are held per person for this long in the shared
+# cache, and rendered afresh whenever a row they show changes (portal/personal_centre.py). Off with the
+# zero-setup local cache: the Celery worker's changes would not reach the web process's memory.
+PERSONAL_CENTRE_HOLD_SECONDS = env.int("PERSONAL_CENTRE_HOLD_SECONDS", default=0 if _LOCAL_CACHE else 1800)
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
@@ -275,6 +279,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security: strict when DEBUG is off (manage.py check --deploy is clean).
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are kept in the database and read through the cache: a signed-in page reads its session
+# from Redis instead of PostgreSQL, and a session survives a cache restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # A refused form gets a Chinese page with a reference, like the other error pages.
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False

@@ -14,6 +14,7 @@ from portal import masking
 from portal.clock.levels import Level
 from portal.fields import EncryptedCharField, LookupHashField
 from portal.models import Department
+from portal.personal_centre import PersonalRowsQuerySet
 from portal.validators import validate_id_number
 
 from .. import uploads
@@ -190,6 +191,8 @@ class Application(FSMModelMixin, models.Model):
         help_text=_("The deadline the case is held to now; empty while the clock is paused or stopped."),
     )
     due_level = models.CharField(_("time-limit status"), max_length=10, choices=Level.choices, default=Level.NORMAL)
+
+    objects = PersonalRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from approvals.models import Application, ServiceItem
 from portal.models import Department
+from portal.personal_centre import PersonalRowsQuerySet
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -215,6 +216,8 @@ class Appointment(models.Model):
     # Set when the window closed the day after the booking: the holder is asked to choose a new time.
     closure_flagged = models.BooleanField(_("window closed that day"), default=False)
 
+    objects = PersonalRowsQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
@@ -292,6 +295,8 @@ class QueueTicket(models.Model):
         blank=True,
         related_name="+",
     )
+
+    objects = PersonalRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("queue number")

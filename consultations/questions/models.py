@@ -18,6 +18,7 @@ from approvals.models import Application, ServiceItem
 from portal.clock.levels import Level
 from portal.fields import EncryptedCharField, LookupHashField
 from portal.models import Department
+from portal.personal_centre import PersonalRowsQuerySet
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -168,6 +169,8 @@ class Question(FSMModelMixin, models.Model):
     clock_round = models.PositiveSmallIntegerField(_("clock round"), default=0)
     current_due_at = models.DateTimeField(_("reply due"), null=True, blank=True)
     due_level = models.CharField(_("time-limit status"), max_length=10, choices=Level.choices, default=Level.NORMAL)
+
+    objects = PersonalRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("question")

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from approvals.models import Application, ServiceItem
 from portal.clock.levels import Level
 from portal.models import Department
+from portal.personal_centre import PersonalRowsQuerySet
 
 from ..appointments.models import Appointment
 from ..questions.models import Question
@@ -79,6 +80,8 @@ class Rating(models.Model):
     # An appeal the supervisor accepted excludes the rating from the figures; it is never deleted.
     excluded = models.BooleanField(_("excluded from the figures"), default=False)
     rated_at = models.DateTimeField(_("rated"))
+
+    objects = PersonalRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rating")
@@ -192,6 +195,8 @@ class Rectification(models.Model):
         related_name="+",
     )
     rater_satisfied = models.BooleanField(_("rater satisfied with the outcome"), null=True, blank=True)
+
+    objects = PersonalRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rectification")

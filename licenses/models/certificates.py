@@ -13,6 +13,7 @@ from approvals.models import Application, ServiceItem
 from portal import masking
 from portal.fields import EncryptedCharField, LookupHashField
 from portal.models import Department
+from portal.personal_centre import PersonalRowsQuerySet
 
 # Where a printed field takes its value from, in the source application.
 FIELD_SOURCES = {
@@ -162,6 +163,8 @@ class Certificate(models.Model):
     )
     # The QR code encodes the token: neither is copied into the history.
     history = HistoricalRecords(excluded_fields=["token", "qr_code"])
+
+    objects = PersonalRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certificate")

@@ -9,6 +9,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from approvals.models import Application
 from portal.clock.levels import Level
 from portal.fields import EncryptedCharField, LookupHashField
+from portal.personal_centre import PersonalRowsQuerySet
 
 from .certificates import Certificate
 
@@ -101,6 +102,8 @@ class PrintJob(FSMModelMixin, models.Model):
         _("time-limit status"), max_length=10, choices=Level.choices, default=Level.NORMAL, db_index=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PersonalRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("print job")
