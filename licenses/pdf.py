@@ -36,7 +36,14 @@ from .qr import verify_url
 # reader takes binary streams, and the file is a fifth smaller.
 rl_config.useA85 = 0
 
-__all__ = ["certificate_pdf_bytes", "draw_certificate", "register_font", "render_certificates", "verify_url"]
+__all__ = [
+    "DRAWN_FIELDS",
+    "certificate_pdf_bytes",
+    "draw_certificate",
+    "register_font",
+    "render_certificates",
+    "verify_url",
+]
 
 FONT_NAME = "PermitCJK"
 DEFAULT_FONT = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
@@ -116,6 +123,22 @@ def _draw_seal(pdf: canvas.Canvas, department: str, cx: float, cy: float, radius
         pdf.drawCentredString(0, -size / 3, char)
         pdf.restoreState()
     pdf.restoreState()
+
+
+# What draw_certificate reads of a certificate, its type and department (with qr.matrix_of): a batch
+# loads only these. Any other field read here would cost each page a query of its own.
+DRAWN_FIELDS = (
+    "number",
+    "data",
+    "issued_at",
+    "valid_from",
+    "valid_until",
+    "status",
+    "token",
+    "qr_code",
+    "certificate_type__name",
+    "department__name",
+)
 
 
 def draw_certificate(pdf: canvas.Canvas, certificate) -> None:

@@ -2,8 +2,11 @@
 
 A batch first claims its queued jobs (so two batches never print the same job), draws
 every certificate into a temporary file, and only when the file is complete marks the
-jobs printed, in one transaction. A batch that fails half-way releases its claim and
-marks nothing printed.
+jobs printed, in one transaction with storing the file. A batch that fails half-way
+releases its claim and marks nothing printed; a job cancelled, or claimed by another
+batch, while the file was drawn is not marked. Apart from drawing, a batch runs the same
+few statements per chunk of `PRINT_BATCH_PAGES` jobs whatever the chunk's size: the
+chunk's certificates loaded, its progress, its jobs marked printed with their log rows.
 """
 
 from __future__ import annotations
@@ -25,16 +28,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
+from approvals import batching, fsm_log
 from portal.clock import deadlines
 from portal.errors import ActionRefused
 from portal.services import notification_send
 from portal.validators import normalize_id_number
 
 from ..models import Certificate, PrintBatch, PrintJob
-from ..pdf import certificate_pdf_bytes, render_certificates
+from ..pdf import DRAWN_FIELDS, certificate_pdf_bytes, render_certificates
 
 logger = logging.getLogger(__name__)
-PROGRESS_EVERY = 25
 STALE_AFTER_SECONDS = 3600  # the print task's hard time limit
 
 
@@ -134,11 +137,14 @@ def _certificates_of_jobs(job_ids: list[int]) -> dict[int, Certificate]:
     """Return {job pk: its certificate, with its type and department}, in one query.
 
     The certificates are loaded rather than the jobs: a job and its certificate point at each
-    other (a reference cycle), which only the cyclic garbage collector would free.
+    other (a reference cycle), which only the cyclic garbage collector would free. Only what the
+    page shows is loaded (`pdf.DRAWN_FIELDS`): the rest of the row, the holder's ID number
+    decrypted first of all, took longer to load than the page's QR code to draw.
     """
     return {
         certificate.job_pk: certificate
         for certificate in Certificate.objects.select_related("certificate_type", "department")
+        .only(*DRAWN_FIELDS)
         .filter(print_job__pk__in=job_ids)
         .annotate(job_pk=F("print_job__pk"))
     }
@@ -158,19 +164,18 @@ def _print_batch_file(batch: PrintBatch, job_ids: list[int], folder: Path) -> Pa
     count = math.ceil(len(job_ids) / size)
     done = 0
 
-    def certificates(chunk):
+    def draw(chunk, output: Path) -> None:
+        # Each certificate's QR code was encoded after its issuance: drawing it is cheap.
         nonlocal done
         loaded = _certificates_of_jobs(chunk)
-        for pk in chunk:
-            yield loaded[pk]
-            done += 1
-            if done % PROGRESS_EVERY == 0:
-                PrintBatch.objects.filter(pk=batch.pk).update(done=done)
+        render_certificates((loaded[pk] for pk in chunk), str(output))
+        # The progress page reloads every 2 seconds, longer than a chunk takes: one UPDATE a chunk.
+        done += len(chunk)
+        PrintBatch.objects.filter(pk=batch.pk).update(done=done)
 
-    # Each certificate's QR code was encoded after its issuance: drawing it is cheap.
     if count == 1:
         path = folder / f"print-batch-{batch.pk}.pdf"
-        render_certificates(certificates(job_ids), str(path))
+        draw(job_ids, path)
         return path
     path = folder / f"print-batch-{batch.pk}.zip"
     # A spent canvas and its pages are a web of reference cycles, which the cyclic collector frees
@@ -182,7 +187,7 @@ def _print_batch_file(batch: PrintBatch, job_ids: list[int], folder: Path) -> Pa
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:  # PDF pages are compressed
             for index, chunk in enumerate(_chunks(job_ids, size), start=1):
                 part = folder / f"print-batch-{batch.pk}-{index:03d}-of-{count:03d}.pdf"
-                render_certificates(certificates(chunk), str(part))
+                draw(chunk, part)
                 archive.write(part, part.name)
                 part.unlink()
                 gc.collect()
@@ -191,8 +196,35 @@ def _print_batch_file(batch: PrintBatch, job_ids: list[int], folder: Path) -> Pa
     return path
 
 
+def _mark_printed(batch: PrintBatch, job_ids: list[int], *, at, roles: dict) -> None:
+    """Mark a chunk of the batch's jobs printed, in a constant number of statements whatever its size.
+
+    Locks the jobs still queued and still claimed by this batch, in pk order (as every batch
+    does: two never deadlock); a job cancelled or taken meanwhile is left as it is. The state
+    machine's `mark_printed` runs on each in memory, so its rules hold, with its log rows
+    collected rather than written one by one. Every row gets the same values: one UPDATE for
+    the chunk, then the log rows and their roles in two inserts (`fsm_log.logs_create`).
+    """
+    with batching.collecting() as transitions:
+        jobs = list(
+            PrintJob.objects.select_for_update()
+            .only("pk", "state")
+            .filter(pk__in=job_ids, state=PrintJob.State.QUEUED, batch=batch)
+            .order_by("pk")
+        )
+        for job in jobs:
+            job.mark_printed(by=batch.created_by, at=at, batch=batch)
+    if not jobs:
+        return
+    PrintJob.objects.filter(pk__in=[job.pk for job in jobs]).update(
+        state=PrintJob.State.PRINTED, printed_at=at, batch=batch
+    )
+    fsm_log.logs_create(transitions, roles=roles)
+    batching.transitions_applied.send(sender=PrintJob, transitions=list(transitions))
+
+
 def print_batch_run(*, batch_id: int) -> PrintBatch:
-    """Print a batch into one PDF; mark its jobs printed only once the PDF is complete."""
+    """Print a batch (one PDF, or a ZIP of one PDF per chunk); mark its jobs printed only once the file is complete."""
     if not PrintBatch.objects.filter(pk=batch_id, status=PrintBatch.Status.PENDING).update(
         status=PrintBatch.Status.RUNNING
     ):
@@ -235,10 +267,9 @@ def print_batch_run(*, batch_id: int) -> PrintBatch:
             path = _print_batch_file(batch, ordered, Path(folder))
             with transaction.atomic():
                 now = timezone.now()
+                roles: dict = {}  # the operator's role in the transition log, read once for the batch
                 for chunk in _chunks(ordered, settings.PRINT_BATCH_PAGES):
-                    for job in PrintJob.objects.select_for_update().filter(pk__in=chunk, state=PrintJob.State.QUEUED):
-                        job.mark_printed(by=batch.created_by, at=now, batch=batch)
-                        job.save()
+                    _mark_printed(batch, chunk, at=now, roles=roles)
                 with path.open("rb") as handle:
                     batch.file.save(f"print-batch-{batch.pk}{path.suffix}", File(handle), save=False)
                 PrintBatch.objects.filter(pk=batch.pk).update(

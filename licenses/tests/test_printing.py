@@ -8,7 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_fsm import TransitionNotAllowed, has_transition_perm
@@ -16,11 +19,13 @@ from django_fsm_log.models import StateLog
 from pypdf import PdfReader
 
 from approvals import services as approval_services
+from approvals.models import TransitionRole
 from approvals.tests import factories as approval_factories
 from licenses import qr, services
 from licenses.models import Certificate, CertificateType, PrintBatch, PrintJob
 from licenses.services import printing
 from licenses.tests import factories
+from portal import roles
 from portal.clock import deadlines, sweep
 from portal.errors import ActionRefused
 from portal.models import ClockAlert, Notification
@@ -116,6 +121,22 @@ def test_a_batch_loads_its_jobs_a_chunk_at_a_time(ten_jobs, print_operator, sett
     assert loaded == [3, 3, 3, 1]
 
 
+def test_a_batch_records_its_progress_once_a_chunk(ten_jobs, print_operator, settings):
+    settings.PRINT_BATCH_PAGES = 3
+    batch = printing.print_batch_create(actor=print_operator, job_ids=[job.pk for job in ten_jobs])
+    seen = []
+    load = printing._certificates_of_jobs
+
+    def recording(job_ids):
+        seen.append(PrintBatch.objects.get(pk=batch.pk).done)  # the pages drawn before this chunk
+        return load(job_ids)
+
+    with mock.patch.object(printing, "_certificates_of_jobs", recording):
+        batch = printing.print_batch_run(batch_id=batch.pk)
+    assert seen == [0, 3, 6, 9]
+    assert (batch.done, batch.progress_percent) == (10, 100)
+
+
 def test_a_batch_failing_in_a_later_chunk_marks_nothing_printed_and_keeps_no_file(
     ten_jobs, print_operator, settings, monkeypatch
 ):
@@ -136,6 +157,99 @@ def test_a_batch_failing_in_a_later_chunk_marks_nothing_printed_and_keeps_no_fil
     assert len(calls) == 3
     assert not PrintJob.objects.exclude(state="queued").exists()
     assert not PrintJob.objects.filter(batch__isnull=False).exists()
+
+
+def test_every_job_of_a_batch_is_logged_once_printed_by_the_operator_in_the_operators_role(
+    ten_jobs, print_operator, settings
+):
+    settings.PRINT_BATCH_PAGES = 3  # four chunks: the role is carried from one chunk to the next
+    batch = printing.print_batch_create(actor=print_operator, job_ids=[job.pk for job in ten_jobs])
+    batch = printing.print_batch_run(batch_id=batch.pk)
+    assert batch.status == PrintBatch.Status.DONE
+    for job in ten_jobs:
+        log = StateLog.objects.for_(job).get()  # exactly one row: the batch's
+        assert (log.transition, log.source_state, log.state, log.by) == (
+            "mark_printed",
+            "queued",
+            "printed",
+            print_operator,
+        )
+        assert TransitionRole.objects.get(log=log).role == roles.PRINT_OPERATOR
+    assert StateLog.objects.filter(transition="mark_printed").count() == 10
+    assert TransitionRole.objects.filter(log__transition="mark_printed").count() == 10
+    assert PrintJob.objects.filter(state="printed", batch=batch, printed_at=batch.finished_at).count() == 10
+
+
+def _bulk_jobs(department, count: int) -> list[PrintJob]:
+    """Queue `count` print jobs of certificates created in bulk, without stored QR codes or applications."""
+    certificate_type, _ = CertificateType.objects.get_or_create(
+        code="t", defaults={"name": "测试证", "department": department, "number_prefix": "T"}
+    )
+    start = Certificate.objects.filter(certificate_type=certificate_type).count()
+    now = timezone.now()
+    certificates = Certificate.objects.bulk_create(
+        Certificate(
+            number=f"T-2026-{i:06d}",
+            certificate_type=certificate_type,
+            year=2026,
+            sequence=i,
+            holder_name="某",
+            holder_id_number="91320100MA1ABCDE5U",
+            department=department,
+            data=[["持证人", "某"]],
+            issued_at=now,
+            valid_from=now.date(),
+        )
+        for i in range(start + 1, start + count + 1)
+    )
+    return PrintJob.objects.bulk_create(PrintJob(certificate=c, due_at=now) for c in certificates)
+
+
+def _statements_of_a_batch(jobs, operator) -> list[str]:
+    batch = printing.print_batch_create(actor=operator, job_ids=[job.pk for job in jobs])
+    ContentType.objects.clear_cache()  # each batch reads the log's content type alike
+    with CaptureQueriesContext(connection) as queries:
+        batch = printing.print_batch_run(batch_id=batch.pk)
+    assert batch.status == PrintBatch.Status.DONE and batch.total == len(jobs)
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_a_batchs_statements_do_not_grow_with_its_jobs(construction_department, print_operator, settings):
+    settings.PRINT_BATCH_PAGES = 50  # both batches are one chunk
+    few = _statements_of_a_batch(_bulk_jobs(construction_department, 3), print_operator)
+    many = _statements_of_a_batch(_bulk_jobs(construction_department, 30), print_operator)
+    assert len(many) == len(few)
+    assert StateLog.objects.filter(transition="mark_printed").count() == 33
+    assert TransitionRole.objects.filter(log__transition="mark_printed").count() == 33
+
+
+def test_a_job_cancelled_or_claimed_by_another_batch_while_a_batch_is_drawn_is_not_marked_printed(
+    ten_jobs, print_operator, reviewer, settings, monkeypatch
+):
+    settings.PRINT_BATCH_PAGES = 3
+    cancelled, taken = ten_jobs[1], ten_jobs[7]
+    render = printing.render_certificates
+    calls = []
+
+    def meanwhile(certificates, output):
+        calls.append(output)
+        if len(calls) == 1:
+            printing.print_job_cancel(certificate_id=cancelled.certificate_id, actor=reviewer, reason="更正")
+            # The claim of a batch whose worker seemed dead, taken by another batch.
+            other = printing.print_batch_create(actor=print_operator, job_ids=[taken.pk])
+            PrintJob.objects.filter(pk=taken.pk).update(batch=other)
+        return render(certificates, output)
+
+    monkeypatch.setattr(printing, "render_certificates", meanwhile)
+    batch = printing.print_batch_create(actor=print_operator, job_ids=[job.pk for job in ten_jobs])
+    batch = printing.print_batch_run(batch_id=batch.pk)
+    assert batch.status == PrintBatch.Status.DONE
+    assert PrintJob.objects.get(pk=cancelled.pk).state == "cancelled"
+    assert PrintJob.objects.get(pk=taken.pk).state == "queued"
+    marked = {job.pk for job in ten_jobs} - {cancelled.pk, taken.pk}
+    assert set(PrintJob.objects.filter(state="printed", batch=batch).values_list("pk", flat=True)) == marked
+    assert StateLog.objects.filter(transition="mark_printed").count() == 8
+    assert not StateLog.objects.for_(PrintJob.objects.get(pk=taken.pk)).exists()
 
 
 def test_the_operator_downloads_a_large_batch_as_a_zip(client, ten_jobs, print_operator, settings):
@@ -355,26 +469,7 @@ def test_a_batch_of_certificates_without_stored_codes_encodes_them_while_printin
     construction_department, permit_item, print_operator
 ):
 
-    certificate_type = CertificateType.objects.create(
-        code="t", name="测试证", department=construction_department, number_prefix="T"
-    )
-    now = timezone.now()
-    certificates = Certificate.objects.bulk_create(
-        Certificate(
-            number=f"T-2026-{i:06d}",
-            certificate_type=certificate_type,
-            year=2026,
-            sequence=i,
-            holder_name="某",
-            holder_id_number="91320100MA1ABCDE5U",
-            department=construction_department,
-            data=[["持证人", "某"]],
-            issued_at=now,
-            valid_from=now.date(),
-        )
-        for i in range(1, 61)
-    )
-    jobs = PrintJob.objects.bulk_create(PrintJob(certificate=c, due_at=now) for c in certificates)
+    jobs = _bulk_jobs(construction_department, 60)
 
     with mock.patch.object(qr, "encode", wraps=qr.encode) as encode:
         batch = printing.print_batch_run(
