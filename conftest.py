@@ -8,7 +8,7 @@ import time
 import uuid
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -23,15 +23,17 @@ from portal.tests import factories
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
-    """Hash passwords quickly and give each test a fresh cache and calendar."""
+    """Hash passwords quickly and give each test a fresh cache, layout fragments and calendar."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Every test that reads /me/ reads it held (as production does), so a write that fails to drop
     # the person's version shows as a stale page.
     settings.PERSONAL_CENTRE_HOLD_SECONDS = 1800
     cache.clear()
+    caches["template_fragments"].clear()
     calendar.invalidate()
     yield
     cache.clear()
+    caches["template_fragments"].clear()
     calendar.invalidate()
 
 

@@ -1,5 +1,6 @@
 """Public verification of certificates, and the holder's own certificates."""
 
+import functools
 import time
 
 from django.conf import settings
@@ -31,11 +32,21 @@ STATUS_COLOURS = {
 def _public_holder(certificate: Certificate) -> str:
     """Return the holder as shown to anyone: an enterprise by name, a person masked.
 
-    `certificate` comes from services.certificate_for_verification: its holder account's kind is on the row.
+    `certificate` comes from services.certificate_verify: its holder account's kind is on the row.
     """
     if certificate.holder_kind == User.Kind.ENTERPRISE:
         return certificate.holder_name
     return masking.mask_name(certificate.holder_name)
+
+
+@functools.lru_cache(maxsize=1)
+def _redis_client(backend_client):
+    """Return a Redis client on the cache's server, made once per process.
+
+    Django's backend makes a new client object for each call, which costs more than the count itself.
+    The client shares the backend's connection pool; a new backend (settings changed) gets its own.
+    """
+    return backend_client.get_client(write=True)
 
 
 def _verify_limited(request) -> bool:
@@ -52,8 +63,7 @@ def _verify_limited(request) -> bool:
     limit, period = _split_rate(settings.VERIFY_RATE_LIMIT)
     window = int(time.time()) // period
     key = cache.make_and_validate_key(f"licenses.verify:{ratelimit_ip(request)}:{period}:{window}")
-    client = cache._cache.get_client(key, write=True)  # noqa: SLF001 - the backend's own Redis client
-    pipeline = client.pipeline(transaction=False)
+    pipeline = _redis_client(cache._cache).pipeline(transaction=False)  # noqa: SLF001 - the backend's own client
     pipeline.incr(key)
     pipeline.expire(key, period + 1, nx=True)
     count, _ = pipeline.execute()
@@ -65,12 +75,12 @@ def verify(request, token):
     """Show whether a certificate is genuine and valid: the target of the QR code, no login."""
     if _verify_limited(request):
         return render(request, "licenses/verify.html", {"limited": True}, status=429)
-    certificate = services.certificate_for_verification(token)
-    services.verification_record(certificate=certificate, address=client_ip(request) or "")
+    certificate = services.certificate_verify(token, address=client_ip(request) or "")
     if certificate is None:
         return render(request, "licenses/verify.html", {"certificate": None}, status=404)
     context = {
         "certificate": certificate,
+        "status": Certificate.Status(certificate.status).label,  # get_status_display rebuilds the choices per call
         "holder": _public_holder(certificate),
         "colour": STATUS_COLOURS[certificate.status],
     }

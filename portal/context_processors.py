@@ -30,9 +30,16 @@ def _navigation() -> tuple[dict, ...]:
 
 
 def portal(request):
-    """Return the portal's name and navigation."""
+    """Return the portal's name, its navigation and the address of the entry this page is ("" for none).
+
+    base.html holds the menu once per language and entry (templates/base.html, docs/caching.md): the
+    current entry stands for the page's path, so no path reaches the key.
+    """
+    navigation = _navigation()
+    path = request.path
     return {
         "PORTAL_NAME": settings.PORTAL_NAME,
         "PORTAL_SHORT_NAME": settings.PORTAL_SHORT_NAME,
-        "navigation": _navigation(),
+        "navigation": navigation,
+        "navigation_active": next((item["url"] for item in navigation if item["url"] == path), ""),
     }

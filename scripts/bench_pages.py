@@ -1,7 +1,11 @@
 """Benchmark: the public pages' throughput under gunicorn, each beside a hello-world view served the same way.
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_pages CACHE_URL=rediscache://127.0.0.1:6379/1 \\
-       python scripts/bench_pages.py [SECONDS_PER_RUN] [ROUNDS]
+       python scripts/bench_pages.py [SECONDS_PER_RUN] [ROUNDS] [--pages verify,me]
+
+--pages (or the environment variable BENCH_PAGES) names the pages to load, by the first word of their
+name (home, catalogue, guide, track, verify, me), separated by commas; by default every page. The
+hello view always runs.
 
 Against the database in DATABASE_URL (migrated and seeded with ``manage.py seed_demo`` first when it
 holds no catalogue), starts gunicorn with 2 sync workers on a free loopback port, with DEBUG=0 and
@@ -17,6 +21,7 @@ the environment says otherwise); VERIFY_RATE_LIMIT is raised so one address may 
 still counts every request. Bounded in time: (pages + 1) x ROUNDS x SECONDS_PER_RUN plus start-up.
 """
 
+import argparse
 import http.client
 import os
 import re
@@ -73,6 +78,17 @@ def _pages() -> list[tuple[str, str, str | None]]:
         ("verify", f"/verify/{token}/", "30"),
         ("me (signed in)", "/me/", "10"),
     ]
+
+
+def _chosen(pages: list[tuple[str, str, str | None]], names: str) -> list[tuple[str, str, str | None]]:
+    """Return the pages named in `names` (first words, separated by commas), every page when it is empty."""
+    wanted = {name.strip() for name in names.split(",") if name.strip()}
+    if not wanted:
+        return pages
+    known = {name.split()[0] for name, _, _ in pages}
+    if wanted - known:
+        raise SystemExit(f"Unknown page(s) {', '.join(sorted(wanted - known))} (known: {', '.join(sorted(known))})")
+    return [page for page in pages if page[0].split()[0] in wanted]
 
 
 def _citizen_cookie() -> str:
@@ -187,14 +203,22 @@ def _python_load(url: str, seconds: int, cookie: str | None) -> float:
 
 
 def main() -> None:
-    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    parser = argparse.ArgumentParser(description="The public pages' throughput beside a hello-world view.")
+    parser.add_argument("seconds", nargs="?", type=int, default=5, help="seconds per run (default 5)")
+    parser.add_argument("rounds", nargs="?", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument(
+        "--pages",
+        default=os.environ.get("BENCH_PAGES", ""),
+        help="pages to load, e.g. verify,me (default: BENCH_PAGES, else every page)",
+    )
+    arguments = parser.parse_args()
+    seconds, rounds = arguments.seconds, arguments.rounds
     if connection.vendor != "postgresql":
         print("Note: not PostgreSQL; the issue's figures are for PostgreSQL (set DATABASE_URL=postgres://...).")
     if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
         print("Note: CACHE_URL is not set: each worker has its own local cache (production uses Redis).")
     _seeded()
-    pages = _pages()
+    pages = _chosen(_pages(), arguments.pages)
     cookie = _citizen_cookie()
     connection.close()
     load = _wrk if shutil.which("wrk") else _python_load

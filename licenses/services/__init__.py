@@ -36,6 +36,7 @@ from .printing import (
 from .qr_codes import certificates_qr_store, certificates_store_qr
 from .sharing import (
     certificate_for_verification,
+    certificate_verify,
     certificates_search,
     certificates_standing_in,
     verification_record,
@@ -75,5 +76,6 @@ __all__ = [
     "printed_data",
     "verification_record",
     "certificate_for_verification",
+    "certificate_verify",
     "waybills_import",
 ]

@@ -21,18 +21,45 @@ from portal.personal_data import exact_q
 from ..models import Certificate, CertificateAccess, MaterialCertificate, VerificationLog
 
 # The public page's look-up: one statement naming only the columns the page shows (no ORM compiling per scan).
+# The names come from scalar subqueries rather than joins: PostgreSQL plans the statement on every scan,
+# and planning a four-table join cost more than running it (0.3 ms against 0.04 ms; subqueries 0.13 ms).
 _VERIFY_SQL = (
     "SELECT c.id, c.number, c.status, c.holder_name, c.holder_id_number, c.issued_at, c.valid_from,"
-    " c.valid_until, c.token, t.name AS type_name, d.name AS department_name, u.kind AS holder_kind"
-    " FROM licenses_certificate c JOIN licenses_certificatetype t ON t.id = c.certificate_type_id"
-    " JOIN portal_department d ON d.id = c.department_id LEFT JOIN portal_user u ON u.id = c.holder_id"
-    " WHERE c.token = %s"
+    " c.valid_until, c.token,"
+    " (SELECT t.name FROM licenses_certificatetype t WHERE t.id = c.certificate_type_id) AS type_name,"
+    " (SELECT d.name FROM portal_department d WHERE d.id = c.department_id) AS department_name,"
+    " (SELECT u.kind FROM portal_user u WHERE u.id = c.holder_id) AS holder_kind"
+    " FROM licenses_certificate c WHERE c.token = %s"
 )
-_LOG_SQL = (
-    "BEGIN; SET LOCAL synchronous_commit TO OFF;"
-    " INSERT INTO licenses_verificationlog (certificate_id, found, address_hash, created_at) VALUES (%s, %s, %s, %s);"
-    " COMMIT"
+# The scan's log row and the look-up in one message: the row in a transaction of its own with an asynchronous
+# commit, then the look-up (last, so that its rows are the answer). Parameters: address hash, time, token, token.
+_VERIFY_AND_LOG_SQL = (
+    "BEGIN; SET LOCAL synchronous_commit TO OFF;"  # noqa: S608 - constant text, the values are parameters
+    " INSERT INTO licenses_verificationlog (certificate_id, found, address_hash, created_at)"
+    " SELECT c.id, c.id IS NOT NULL, %s, %s FROM (SELECT 1) AS one LEFT JOIN licenses_certificate c ON c.token = %s;"
+    " COMMIT; " + _VERIFY_SQL
 )
+
+
+def _address_hash(address: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def certificate_verify(token: str, *, address: str) -> Certificate | None:
+    """Log one public scan of `token` from `address` and return its certificate as the page shows it, or None.
+
+    The certificate is read on every scan (its status is never held anywhere). On PostgreSQL outside any
+    transaction, the log row and the look-up go to the server as one message: one round trip for both,
+    the row committed asynchronously (a crash may lose the last few rows, never a certificate's state).
+    Elsewhere (SQLite, tests inside a transaction) they are `verification_record` and
+    `certificate_for_verification`, one after the other.
+    """
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        rows = Certificate.objects.raw(_VERIFY_AND_LOG_SQL, [_address_hash(address), timezone.now(), token, token])
+        return next(iter(rows), None)
+    certificate = certificate_for_verification(token)
+    verification_record(certificate=certificate, address=address)
+    return certificate
 
 
 def certificate_for_verification(token: str) -> Certificate | None:
@@ -45,20 +72,8 @@ def certificate_for_verification(token: str) -> Certificate | None:
 
 
 def verification_record(*, certificate: Certificate | None, address: str) -> None:
-    """Log one public verification with a keyed hash of the address (the address itself is not kept).
-
-    On PostgreSQL outside any transaction the log row is written in one round trip: the transaction,
-    its asynchronous commit and the insert go to the server as one message.
-    """
-    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            # A lost log row after a crash is acceptable; waiting for the disk on every public scan is not.
-            cursor.execute(
-                _LOG_SQL,
-                [certificate.pk if certificate else None, certificate is not None, digest, timezone.now()],
-            )
-        return
+    """Log one public verification with a keyed hash of the address (the address itself is not kept)."""
+    digest = _address_hash(address)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # A lost log row after a crash is acceptable; waiting for the disk on every public scan is not.

@@ -1,19 +1,22 @@
 """The permit PDF, public verification, the holder's certificates, status changes."""
 
 import io
+import os
 from datetime import date, timedelta
 
 import pypdfium2
 import pytest
 import zxingcpp
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
+from redis.client import Pipeline
 from reportlab.pdfbase import pdfmetrics
 
-from licenses import pdf, services
+from licenses import pdf, services, views
 from licenses.models import Certificate, CertificateAccess, PrintJob, VerificationLog
 from licenses.pdf import certificate_pdf_bytes, render_certificates, verify_url
 from licenses.services import certificates as certificate_services
@@ -440,8 +443,67 @@ def test_a_scan_shows_the_type_and_the_department_from_one_look_up(client, certi
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_scan_outside_a_transaction_logs_its_row(client, certificate):
-    # On PostgreSQL this is the one-message path (BEGIN, asynchronous commit, INSERT, COMMIT).
+    # On PostgreSQL this is the one-message path (the log row with an asynchronous commit, then the look-up).
     client.get(reverse("licenses:verify", args=[certificate.token]))
 
     log = VerificationLog.objects.get()
     assert log.certificate_id == certificate.pk and log.found is True
+
+
+def test_a_scan_after_a_status_change_shows_the_new_status_at_once(client, certificate, reviewer):
+    url = reverse("licenses:verify", args=[certificate.token])
+    assert "有效" in client.get(url).content.decode()
+    services.certificate_suspend(certificate_id=certificate.pk, actor=reviewer, reason="整改")
+    assert "暂停" in client.get(url).content.decode()
+    services.certificate_revoke(certificate_id=certificate.pk, actor=reviewer, reason="以欺骗手段取得许可")
+    content = client.get(url).content.decode()
+    assert "已撤销" in content and "text-bg-danger" in content
+
+
+def test_a_scan_reads_its_row_and_writes_its_log_in_two_statements(client, certificate):
+    url = reverse("licenses:verify", args=[certificate.token])
+    client.get(url)  # the layout is held from now on
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    statements = [q["sql"].lstrip().upper() for q in queries.captured_queries]
+    assert [s.split()[0] for s in statements if not s.startswith(("SAVEPOINT", "RELEASE", "SET"))] == [
+        "SELECT",
+        "INSERT",
+    ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_a_scan_is_one_round_trip_to_the_database(client, certificate, requires_postgresql):
+    url = reverse("licenses:verify", args=[certificate.token])
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(url).content.decode()
+    assert len(queries.captured_queries) == 1  # the log row and the look-up in one message
+    assert "INSERT INTO licenses_verificationlog" in queries.captured_queries[0]["sql"]
+    assert "有效" in content and certificate.number in content
+    log = VerificationLog.objects.get()
+    assert log.certificate_id == certificate.pk and log.found is True and "127.0.0.1" not in log.address_hash
+
+    client.get(reverse("licenses:verify", args=["no-such-token"]))
+    assert VerificationLog.objects.filter(certificate=None, found=False).count() == 1
+
+
+@pytest.fixture
+def redis_cache():
+    if not os.environ.get("CACHE_URL", "").startswith("rediscache://"):
+        pytest.skip("needs Redis: set CACHE_URL=rediscache://...")
+    return caches["default"]
+
+
+def test_with_redis_each_scan_is_counted_in_one_round_trip_by_one_held_client(
+    client, certificate, settings, monkeypatch, redis_cache
+):
+    settings.VERIFY_RATE_LIMIT = "3/m"
+    views._redis_client.cache_clear()
+    made, round_trips = [], []
+    backend_client = type(redis_cache._cache)
+    get_client, execute = backend_client.get_client, Pipeline.execute
+    monkeypatch.setattr(backend_client, "get_client", lambda *a, **k: made.append(1) or get_client(*a, **k))
+    monkeypatch.setattr(Pipeline, "execute", lambda self, *a, **k: round_trips.append(1) or execute(self, *a, **k))
+    url = reverse("licenses:verify", args=[certificate.token])
+    assert [client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert len(made) == 1 and len(round_trips) == 4
