@@ -186,10 +186,13 @@ def held(request, render: Callable[[], str]) -> str:
     catalogue_key = page_cache.version_key(page_cache.CATALOGUE)
     try:
         found = cache.get_many([version_key, page_key, catalogue_key])
-        for key in (version_key, catalogue_key):
-            if key not in found:
-                cache.add(key, uuid.uuid4().hex, timeout=None)
-                found[key] = cache.get(key)
+        if catalogue_key not in found:
+            cache.add(catalogue_key, uuid.uuid4().hex, timeout=None)
+            found[catalogue_key] = cache.get(catalogue_key)
+        if version_key not in found:
+            # Outlives what it stamps, and then lapses: a version is kept only for people seen lately.
+            cache.add(version_key, uuid.uuid4().hex, timeout=2 * settings.PERSONAL_CENTRE_HOLD_SECONDS)
+            found[version_key] = cache.get(version_key)
     except Exception:  # Redis down or unreachable: the page must still be served
         logger.warning("Shared cache unreachable: the personal centre is rendered afresh", exc_info=True)
         return str(render()).replace(PLACEHOLDER_CSRF, token)
