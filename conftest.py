@@ -8,7 +8,7 @@ import time
 import uuid
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -18,6 +18,7 @@ from approvals.tests import factories as approval_factories
 from portal import roles
 from portal.celery import app
 from portal.clock import calendar
+from portal.templatetags import layout
 from portal.tests import factories
 
 
@@ -29,11 +30,11 @@ def _fast_and_isolated(settings):
     # the person's version shows as a stale page.
     settings.PERSONAL_CENTRE_HOLD_SECONDS = 1800
     cache.clear()
-    caches["template_fragments"].clear()
+    layout.forget()
     calendar.invalidate()
     yield
     cache.clear()
-    caches["template_fragments"].clear()
+    layout.forget()
     calendar.invalidate()
 
 

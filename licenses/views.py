@@ -12,8 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import _split_rate, is_ratelimited
 
-from portal import masking, personal_centre
-from portal.models import User
+from portal import personal_centre
 from portal.net import client_ip, ratelimit_ip
 
 from . import services
@@ -27,16 +26,6 @@ STATUS_COLOURS = {
     Certificate.Status.EXPIRED: "secondary",
     Certificate.Status.SUPERSEDED: "secondary",
 }
-
-
-def _public_holder(certificate: Certificate) -> str:
-    """Return the holder as shown to anyone: an enterprise by name, a person masked.
-
-    `certificate` comes from services.certificate_verify: its holder account's kind is on the row.
-    """
-    if certificate.holder_kind == User.Kind.ENTERPRISE:
-        return certificate.holder_name
-    return masking.mask_name(certificate.holder_name)
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,13 +67,9 @@ def verify(request, token):
     certificate = services.certificate_verify(token, address=client_ip(request) or "")
     if certificate is None:
         return render(request, "licenses/verify.html", {"certificate": None}, status=404)
-    context = {
-        "certificate": certificate,
-        "status": Certificate.Status(certificate.status).label,  # get_status_display rebuilds the choices per call
-        "holder": _public_holder(certificate),
-        "colour": STATUS_COLOURS[certificate.status],
-    }
-    return render(request, "licenses/verify.html", context)
+    return render(
+        request, "licenses/verify.html", {"certificate": certificate, "colour": STATUS_COLOURS[certificate.status]}
+    )
 
 
 @login_required

@@ -29,8 +29,14 @@ def _navigation() -> tuple[dict, ...]:
     return tuple(items)
 
 
+@functools.cache
+def _set_language_url() -> str:
+    return reverse("set_language")
+
+
 def portal(request):
-    """Return the portal's name, its navigation and the address of the entry this page is ("" for none).
+    """Return the portal's name, its navigation, the address of the entry this page is ("" for none)
+    and the language form's address (reversed once per process, like the navigation).
 
     base.html holds the menu once per language and entry (templates/base.html, docs/caching.md): the
     current entry stands for the page's path, so no path reaches the key.
@@ -42,4 +48,5 @@ def portal(request):
         "PORTAL_SHORT_NAME": settings.PORTAL_SHORT_NAME,
         "navigation": navigation,
         "navigation_active": next((item["url"] for item in navigation if item["url"] == path), ""),
+        "SET_LANGUAGE_URL": _set_language_url(),
     }

@@ -186,16 +186,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://onewindow"),
-    # What {% cache %} holds (the layout of base.html): in each web process, rendered once per language.
-    "template_fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "template-fragments",
-        "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 1000},
-    },
-}
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://onewindow")}
 _LOCAL_CACHE = CACHES["default"]["BACKEND"].endswith("LocMemCache")
 # The personal centre's notifications and sections are held per person for this long in the shared
 # cache, and rendered afresh whenever a row they show changes (portal/personal_centre.py). Off with the

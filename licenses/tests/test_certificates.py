@@ -2,14 +2,14 @@
 
 import io
 import os
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pypdfium2
 import pytest
 import zxingcpp
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
@@ -20,6 +20,7 @@ from licenses import pdf, services, views
 from licenses.models import Certificate, CertificateAccess, PrintJob, VerificationLog
 from licenses.pdf import certificate_pdf_bytes, render_certificates, verify_url
 from licenses.services import certificates as certificate_services
+from licenses.services import sharing
 from licenses.services.certificates import _valid_until
 from licenses.tasks import certificates_daily
 from licenses.tests import factories
@@ -467,24 +468,93 @@ def test_a_scan_reads_its_row_and_writes_its_log_in_two_statements(client, certi
         assert client.get(url).status_code == 200
     statements = [q["sql"].lstrip().upper() for q in queries.captured_queries]
     assert [s.split()[0] for s in statements if not s.startswith(("SAVEPOINT", "RELEASE", "SET"))] == [
-        "SELECT",
         "INSERT",
+        "SELECT",
     ]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_on_postgresql_a_scan_is_one_round_trip_to_the_database(client, certificate, requires_postgresql):
     url = reverse("licenses:verify", args=[certificate.token])
+    connection.close()  # a new connection: its first scan prepares the statements
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
     with CaptureQueriesContext(connection) as queries:
         content = client.get(url).content.decode()
+
+    assert [q["sql"].split()[:2] for q in first.captured_queries] == [["DEALLOCATE", "ALL;"], ["BEGIN;", "SET"]]
     assert len(queries.captured_queries) == 1  # the log row and the look-up in one message
-    assert "INSERT INTO licenses_verificationlog" in queries.captured_queries[0]["sql"]
+    assert "EXECUTE ow_verification_log(" in queries.captured_queries[0]["sql"]
     assert "有效" in content and certificate.number in content
-    log = VerificationLog.objects.get()
-    assert log.certificate_id == certificate.pk and log.found is True and "127.0.0.1" not in log.address_hash
+    assert VerificationLog.objects.filter(certificate=certificate, found=True).count() == 2
+    assert "127.0.0.1" not in VerificationLog.objects.first().address_hash
 
     client.get(reverse("licenses:verify", args=["no-such-token"]))
     assert VerificationLog.objects.filter(certificate=None, found=False).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_connection_that_lost_its_prepared_statements_prepares_them_again(client, certificate, requires_postgresql):
+    url = reverse("licenses:verify", args=[certificate.token])
+    assert client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+
+    with pytest.raises(DatabaseError):  # the scan that finds them gone fails (the test client re-raises it) ...
+        client.get(url)
+    connection.close_if_unusable_or_obsolete()  # ... and at the end of its request Django drops the connection
+    assert connection.connection is None
+    assert client.get(url).status_code == 200  # the next scan prepares them again
+
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    sharing._prepared_on.clear()  # a connection reused after losing them: prepared again, and counted once
+    assert "有效" in client.get(url).content.decode()
+    assert VerificationLog.objects.filter(certificate=certificate).count() == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_behind_a_transaction_pooler_a_scan_prepares_nothing(client, certificate, requires_postgresql):
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            content = client.get(reverse("licenses:verify", args=[certificate.token])).content.decode()
+    finally:
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
+    assert "有效" in content
+    assert not [q for q in queries.captured_queries if "PREPARE" in q["sql"] or "EXECUTE" in q["sql"]]
+    assert VerificationLog.objects.filter(certificate=certificate, found=True).count() == 1
+
+
+def test_an_enterprise_holder_is_named_in_full_and_a_person_is_masked(
+    client, construction_department, permit_item, enterprise, citizen, clerk, reviewer
+):
+    factories.permit_type(construction_department, permit_item)
+    company = factories.issued(permit_item, enterprise, clerk, reviewer)
+    person = factories.issued(permit_item, citizen, clerk, reviewer)
+
+    company_page = client.get(reverse("licenses:verify", args=[company.token])).content.decode()
+    person_page = client.get(reverse("licenses:verify", args=[person.token])).content.decode()
+
+    assert company.holder_name in company_page
+    assert (
+        citizen.real_name not in person_page
+        and f"{citizen.real_name[0]}{'*' * (len(citizen.real_name) - 1)}" in person_page
+    )
+    assert f"{citizen.id_number[:4]}**********{citizen.id_number[-4:]}" in person_page
+
+
+@pytest.mark.parametrize(
+    "one_message", [False, pytest.param(True, marks=pytest.mark.django_db(transaction=True, serialized_rollback=True))]
+)
+def test_a_scan_shows_the_issue_date_in_the_city_time_zone(client, certificate, one_message):
+    # 2026-11-30 17:30 UTC is 1 December in Shanghai. Outside a transaction (one_message) PostgreSQL takes the
+    # one-message path; inside the test's transaction, or on SQLite, the look-up runs on its own.
+    Certificate.objects.filter(pk=certificate.pk).update(issued_at=datetime(2026, 11, 30, 17, 30, tzinfo=UTC))
+
+    content = client.get(reverse("licenses:verify", args=[certificate.token])).content.decode()
+
+    assert "2026-12-01" in content and "2026-11-30" not in content
 
 
 @pytest.fixture

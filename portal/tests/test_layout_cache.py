@@ -1,17 +1,18 @@
 """base.html's held layout: the parts the same for everybody are rendered once per process and language.
 
 The head's links, the menu (per current entry), the log-in links, the language buttons and the footer
-are {% cache %} fragments in the template_fragments cache (local memory, per process); the CSRF token,
+are {% held %} parts (portal/templatetags/layout.py: per process); the CSRF token,
 the language form's return path, the signed-in name and the messages are rendered on every request.
 """
 
-import pickle
 import re
 
 import pytest
-from django.core.cache import caches
+from django.template import Context, Template
 from django.templatetags import static
 from django.urls import reverse
+
+from portal.templatetags import layout
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +20,8 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def _held() -> list[str]:
-    """Return the HTML of every fragment the process holds (LocMemCache keeps them pickled)."""
-    held = caches["template_fragments"]
-    return [pickle.loads(value) for value in held._cache.values()]  # noqa: S301, SLF001 - our own local cache
+    """Return the HTML of every part the process holds."""
+    return list(layout.held_parts().values())
 
 
 def test_the_layout_is_rendered_once_per_process(client, monkeypatch):
@@ -80,3 +80,15 @@ def test_a_signed_in_person_sees_their_name_and_no_log_in_link(client, citizen):
     assert (citizen.display_name or citizen.username) in content
     assert f'href="{reverse("login")}"' not in content
     assert content.count("csrfmiddlewaretoken") == 2  # the log-out and the language forms
+
+
+def test_a_held_part_is_kept_per_combination_of_its_values_and_bounded(monkeypatch):
+    part = Template("{% load layout %}{% held greeting language %}{{ language }} {{ name }}{% endheld %}")
+    assert part.render(Context({"language": "zh-hans", "name": "first"})) == "zh-hans first"
+    assert part.render(Context({"language": "zh-hans", "name": "second"})) == "zh-hans first"  # held
+    assert part.render(Context({"language": "en", "name": "second"})) == "en second"
+    assert set(layout.held_parts()) == {("greeting", "zh-hans"), ("greeting", "en")}
+
+    monkeypatch.setattr(layout, "MAX_PARTS", 2)
+    part.render(Context({"language": "fr", "name": "third"}))
+    assert set(layout.held_parts()) == {("greeting", "fr")}  # full: dropped and started again
