@@ -36,10 +36,8 @@ class HeldNode(template.Node):
 
     def render(self, context) -> str:
         key = (self.name, *[value.resolve(context) for value in self.values])
-        try:
-            return _held[key]
-        except KeyError:
-            pass
+        if (rendered := _held.get(key)) is not None:
+            return rendered
         rendered = self.nodelist.render(context)
         if len(_held) >= MAX_PARTS:
             _held.clear()
